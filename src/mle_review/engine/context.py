@@ -1,0 +1,269 @@
+"""Parsed context handed to rules: one per file, plus one for the whole project.
+
+A module is parsed once; rules share its AST, import table, parent links and
+role. Nothing here imports or executes the code under review.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+from functools import cached_property
+from pathlib import PurePosixPath
+
+from mle_review.config import Config, path_matches
+from mle_review.engine.deps import Requirement
+from mle_review.engine.notebook import Notebook
+
+
+class Role(str, Enum):
+    TRAINING = "training"
+    SERVING = "serving"
+    EVALUATION = "evaluation"
+    TEST = "test"
+    OTHER = "other"
+
+
+# --- import alias resolution ------------------------------------------------
+
+
+class ImportMap:
+    """Local name -> fully qualified name, from every import in the module.
+
+    ``import joblib as jl`` maps ``jl`` to ``joblib``; ``from pickle import
+    loads`` maps ``loads`` to ``pickle.loads``; ``import os.path`` maps ``os``.
+    Imports anywhere in the module count (notebooks import inside cells and
+    functions); a later import of the same name wins, which is what runs.
+    """
+
+    def __init__(self, tree: ast.AST) -> None:
+        self.names: dict[str, str] = {}
+        self.modules: set[str] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    self.modules.add(alias.name)
+                    if alias.asname:
+                        self.names[alias.asname] = alias.name
+                    else:
+                        top = alias.name.split(".")[0]
+                        self.names[top] = top
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                self.modules.add(node.module)
+                for alias in node.names:
+                    if alias.name == "*":
+                        continue
+                    self.names[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+
+    def imports_any(self, *prefixes: str) -> bool:
+        """True when some imported module is one of ``prefixes`` or inside one."""
+        return any(m == p or m.startswith(p + ".") for m in self.modules for p in prefixes)
+
+
+def dotted_name(node: ast.AST) -> str | None:
+    """``a.b.c`` for Name/Attribute chains, else None (no resolution)."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+# --- roles --------------------------------------------------------------------
+
+_TEST_PATH = re.compile(r"(^|/)(tests?|testing)/|(^|/)test_[^/]*$|_test\.py$|(^|/)conftest\.py$")
+_SERVING_PATH = re.compile(
+    r"(^|/)(serv(e|er|ing)|api|apis|app|inference|infer|endpoints?|handlers?|deploy(ment)?|predictor|scoring|online)"
+    r"(/|[._-][^/]*$|\.py$)|(^|/)(predict|score|batch_score|lambda_function|main)\.py$",
+)
+_TRAINING_PATH = re.compile(r"(^|/)(train(ing|er)?|fit|pipelines?|experiments?|models?)(/|[._-][^/]*$|\.py$)")
+_EVAL_PATH = re.compile(r"(^|/)(eval(uate|uation)?|metrics|validation|promot(e|ion)|gates?|benchmark)(/|[._-][^/]*$|\.py$)")
+_SERVING_IMPORTS = (
+    "fastapi", "flask", "starlette", "bentoml", "ray.serve", "kserve", "seldon_core",
+    "ts.torch_handler", "litserve", "django.http", "aiohttp.web", "sanic", "grpc", "mangum",
+)
+_ML_IMPORTS = (
+    "sklearn", "torch", "tensorflow", "keras", "xgboost", "lightgbm", "catboost",
+    "transformers", "statsmodels", "imblearn", "pytorch_lightning", "lightning",
+)
+_FIT_CALL = re.compile(r"\.(fit|fit_transform|fit_resample|train)\s*\(|\btrain_test_split\s*\(|\.backward\s*\(")
+_EVAL_CALL = re.compile(r"\b(accuracy_score|roc_auc_score|f1_score|precision_score|recall_score|classification_report|confusion_matrix|mean_squared_error|r2_score|log_loss|average_precision_score)\b")
+
+
+def detect_roles(path: str, source: str, imports: ImportMap | None, config: Config) -> frozenset[Role]:
+    """Decide which pipeline roles a file plays. Config globs override heuristics."""
+    configured = {
+        Role.TRAINING: config.roles.training,
+        Role.SERVING: config.roles.serving,
+        Role.EVALUATION: config.roles.evaluation,
+        Role.TEST: config.roles.test,
+    }
+    explicit = {role for role, globs in configured.items() if any(path_matches(path, g) for g in globs)}
+    if explicit:
+        return frozenset(explicit)
+    if _TEST_PATH.search(path):
+        return frozenset({Role.TEST})
+    roles: set[Role] = set()
+    lower = path.lower()
+    if _SERVING_PATH.search(lower) or (imports is not None and imports.imports_any(*_SERVING_IMPORTS)):
+        roles.add(Role.SERVING)
+    if re.search(r"def\s+lambda_handler\s*\(|def\s+handler\s*\(\s*event\s*,\s*context", source):
+        roles.add(Role.SERVING)
+    if _TRAINING_PATH.search(lower):
+        roles.add(Role.TRAINING)
+    if _EVAL_PATH.search(lower):
+        roles.add(Role.EVALUATION)
+    ml = imports is not None and imports.imports_any(*_ML_IMPORTS)
+    if ml and _FIT_CALL.search(source):
+        roles.add(Role.TRAINING)
+    if ml and _EVAL_CALL.search(source):
+        roles.add(Role.EVALUATION)
+    if path.endswith(".ipynb") and ml:
+        roles.update({Role.TRAINING, Role.EVALUATION})
+    return frozenset(roles or {Role.OTHER})
+
+
+# --- contexts -------------------------------------------------------------------
+
+
+@dataclass
+class ModuleContext:
+    """A parsed Python file or notebook."""
+
+    path: str  # root-relative, '/' separators
+    source: str
+    tree: ast.Module
+    config: Config
+    project: ProjectContext
+    notebook: Notebook | None = None
+    roles: frozenset[Role] = frozenset({Role.OTHER})
+    imports: ImportMap = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.imports = ImportMap(self.tree)
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return self.source.splitlines()
+
+    @cached_property
+    def parents(self) -> dict[ast.AST, ast.AST]:
+        """Child -> parent links, built lazily for rules that need to look up the tree."""
+        links: dict[ast.AST, ast.AST] = {}
+        for node in ast.walk(self.tree):
+            for child in ast.iter_child_nodes(node):
+                links[child] = node
+        return links
+
+    @cached_property
+    def calls(self) -> list[ast.Call]:
+        """Every call in source order; most rules start here."""
+        found = [n for n in ast.walk(self.tree) if isinstance(n, ast.Call)]
+        found.sort(key=lambda n: (n.lineno, n.col_offset))
+        return found
+
+    def has_role(self, *roles: Role) -> bool:
+        return any(r in self.roles for r in roles)
+
+    @property
+    def is_test(self) -> bool:
+        return Role.TEST in self.roles
+
+    def line_text(self, line: int) -> str:
+        return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+
+    def qualname(self, node: ast.AST) -> str | None:
+        """Fully qualified name of a Name/Attribute/Call target via the import table.
+
+        ``jl.load`` -> ``joblib.load`` when ``import joblib as jl``. Returns None
+        when the chain does not start at an imported name (e.g. ``df.fillna``).
+        """
+        if isinstance(node, ast.Call):
+            node = node.func
+        name = dotted_name(node)
+        if name is None:
+            return None
+        head, _, rest = name.partition(".")
+        target = self.imports.names.get(head)
+        if target is None:
+            return None
+        return f"{target}.{rest}" if rest else target
+
+    def call_name(self, call: ast.Call) -> str | None:
+        """Qualified name when resolvable, else the dotted text (``df.fillna``)."""
+        return self.qualname(call) or dotted_name(call.func)
+
+    def enclosing(self, node: ast.AST, kinds: tuple[type[ast.AST], ...]) -> ast.AST | None:
+        cur = self.parents.get(node)
+        while cur is not None and not isinstance(cur, kinds):
+            cur = self.parents.get(cur)
+        return cur
+
+    def enclosing_function(self, node: ast.AST) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+        found = self.enclosing(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        return found if isinstance(found, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
+
+
+@dataclass
+class TextContext:
+    """A dependency or configuration file, analysed as text."""
+
+    path: str
+    text: str
+    config: Config
+    project: ProjectContext
+    requirements: list[Requirement] | None = None  # set for dependency files
+    notebook: Notebook | None = None  # set when scanning a notebook's raw JSON
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
+
+@dataclass
+class ProjectContext:
+    """Facts about the whole scan: all files, dependency pins, lock files."""
+
+    root: str
+    config: Config
+    modules: list[ModuleContext] = field(default_factory=list)
+    texts: list[TextContext] = field(default_factory=list)
+    # directory (root-relative, '' for root) -> requirements declared there
+    requirements_by_dir: dict[str, list[Requirement]] = field(default_factory=dict)
+    lock_dirs: set[str] = field(default_factory=set)
+    locked_by_dir: dict[str, dict[str, tuple[int, ...]]] = field(default_factory=dict)
+
+    @staticmethod
+    def _ancestors(path: str) -> Iterator[str]:
+        parent = PurePosixPath(path).parent
+        while True:
+            yield "" if str(parent) == "." else str(parent)
+            if str(parent) in (".", ""):
+                return
+            parent = parent.parent
+
+    def has_lock_file(self, path: str) -> bool:
+        """True when ``path``'s folder or an ancestor up to the root holds a lock file."""
+        return any(d in self.lock_dirs for d in self._ancestors(path))
+
+    def package_lower_bound(self, path: str, package: str) -> tuple[int, ...] | None | bool:
+        """Lowest version of ``package`` the nearest project allows.
+
+        Returns a version tuple, ``None`` when the package is declared without
+        a lower bound, or ``False`` when no dependency file near ``path``
+        declares it at all.
+        """
+        for d in self._ancestors(path):
+            locked = self.locked_by_dir.get(d, {})
+            if package in locked:
+                return locked[package]
+            for req in self.requirements_by_dir.get(d, []):
+                if req.name == package:
+                    return req.lower_bound()
+        return False

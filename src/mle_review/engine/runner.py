@@ -1,0 +1,293 @@
+"""The pipeline: files -> parsed contexts -> rules -> findings.
+
+Each file is read and parsed once. Rules never see a file that failed to
+read or parse; that file goes into ``errors`` with one line of reason and the
+rest of the scan carries on. A rule that crashes on one file is reported the
+same way instead of killing the run.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import time
+import warnings
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mle_review.config import Config
+from mle_review.engine.context import ModuleContext, ProjectContext, TextContext, detect_roles
+from mle_review.engine.deps import LOCK_FILES, locked_versions, parse_dependencies
+from mle_review.engine.files import Candidate, FileKind, ReadError, classify, discover, read_text, relpath
+from mle_review.engine.notebook import NotebookError, load_notebook
+from mle_review.engine.suppress import Suppression, match, parse_suppressions
+from mle_review.models import (
+    Confidence,
+    FileError,
+    Finding,
+    RelatedLocation,
+    ScanReport,
+    Stats,
+    SuppressionIssue,
+)
+from mle_review.rules import Registry, load_all
+from mle_review.rules.base import Hit, Rule
+
+
+@dataclass
+class _FileState:
+    """Per-file data the finding builder needs after rules have run."""
+
+    lines: list[str]
+    raw_lines: list[str]
+    suppressions: dict[int, Suppression]
+    raw_suppressions: dict[int, Suppression]
+    module: ModuleContext | None = None
+    fingerprints: Counter[str] = field(default_factory=Counter)
+
+
+class Engine:
+    """Runs a registry of rules over a set of files with one configuration."""
+
+    def __init__(self, root: Path, config: Config, registry: Registry | None = None) -> None:
+        self.root = root
+        self.config = config
+        self.registry = registry or load_all()
+        self.rules: list[Rule] = [r for r in self.registry if config.enabled(r.id)]
+
+    # -- loading -------------------------------------------------------------
+
+    def load_project(self, candidates: Iterable[Candidate]) -> tuple[ProjectContext, list[FileError], dict[str, _FileState]]:
+        project = ProjectContext(root=str(self.root), config=self.config)
+        errors: list[FileError] = []
+        states: dict[str, _FileState] = {}
+        cands = list(candidates)
+        self._collect_dependency_context(project, cands)
+        for cand in cands:
+            if cand.kind == FileKind.LOCK:
+                continue
+            try:
+                text = read_text(cand.abs_path, self.config.max_file_size)
+            except ReadError as exc:
+                errors.append(FileError(path=cand.rel_path, message=str(exc)))
+                continue
+            try:
+                self._load_one(project, cand, text, states)
+            except _ParseError as exc:
+                errors.append(FileError(path=cand.rel_path, message=str(exc)))
+        return project, errors, states
+
+    def _collect_dependency_context(self, project: ProjectContext, cands: list[Candidate]) -> None:
+        """Dependency pins and lock files from scanned files and from the folders above them."""
+        files: dict[str, Path] = {c.rel_path: c.abs_path for c in cands if c.kind in (FileKind.DEPENDENCY, FileKind.LOCK)}
+        folders = {Path(c.rel_path).parent for c in cands}
+        extra: set[Path] = set()
+        for folder in folders:
+            cur = folder
+            while True:
+                extra.add(cur)
+                if cur == cur.parent or str(cur) in (".", ""):
+                    break
+                cur = cur.parent
+        for folder in extra:
+            absdir = self.root / folder
+            if not absdir.is_dir():
+                continue
+            for child in absdir.iterdir():
+                kind = classify(child.name)
+                if kind in (FileKind.DEPENDENCY, FileKind.LOCK) and child.is_file():
+                    files.setdefault(relpath(child, self.root), child)
+        for rel, path in files.items():
+            parent = Path(rel).parent.as_posix()
+            folder = "" if parent == "." else parent
+            name = Path(rel).name
+            if name in LOCK_FILES:
+                project.lock_dirs.add(folder)
+            try:
+                text = read_text(path, self.config.max_file_size)
+            except ReadError:
+                continue
+            if name in LOCK_FILES:
+                project.locked_by_dir.setdefault(folder, {}).update(locked_versions(name, text))
+                continue
+            try:
+                reqs = parse_dependencies(name, text)
+            except Exception:  # noqa: BLE001 - broken dependency files are reported when scanned
+                continue
+            project.requirements_by_dir.setdefault(folder, []).extend(reqs)
+
+    def _load_one(self, project: ProjectContext, cand: Candidate, text: str, states: dict[str, _FileState]) -> None:
+        raw_lines = text.splitlines()
+        if cand.kind in (FileKind.PYTHON, FileKind.NOTEBOOK):
+            notebook = None
+            source = text
+            if cand.kind == FileKind.NOTEBOOK:
+                try:
+                    notebook = load_notebook(text)
+                except NotebookError as exc:
+                    raise _ParseError(f"broken notebook: {exc}") from exc
+                source = notebook.source
+            tree = _parse_python(source, cand.rel_path, notebook is not None)
+            ctx = ModuleContext(path=cand.rel_path, source=source, tree=tree, config=self.config, project=project, notebook=notebook)
+            ctx.roles = detect_roles(cand.rel_path, source, ctx.imports, self.config)
+            project.modules.append(ctx)
+            states[cand.rel_path] = _FileState(
+                lines=ctx.lines,
+                raw_lines=raw_lines,
+                suppressions=parse_suppressions(source, python=True),
+                raw_suppressions={},
+                module=ctx,
+            )
+            if notebook is not None:
+                project.texts.append(TextContext(cand.rel_path, text, self.config, project, notebook=notebook))
+            return
+        requirements = None
+        if cand.kind == FileKind.DEPENDENCY:
+            try:
+                requirements = parse_dependencies(cand.rel_path, text)
+            except Exception as exc:  # noqa: BLE001 - tomllib/yaml raise many types
+                raise _ParseError(f"could not parse dependency file: {str(exc).splitlines()[0]}") from exc
+        project.texts.append(TextContext(cand.rel_path, text, self.config, project, requirements=requirements))
+        sup = parse_suppressions(text, python=False) if not cand.rel_path.endswith(".json") else {}
+        states[cand.rel_path] = _FileState(lines=raw_lines, raw_lines=raw_lines, suppressions=sup, raw_suppressions=sup)
+
+    # -- running ---------------------------------------------------------------
+
+    def run(self, project: ProjectContext, states: dict[str, _FileState]) -> tuple[list[Finding], list[FileError]]:
+        findings: list[Finding] = []
+        errors: list[FileError] = []
+        for module in project.modules:
+            for rule in self.rules:
+                self._collect(rule, lambda r=rule, m=module: r.check_module(m), module.path, states, findings, errors)
+        for text in project.texts:
+            for rule in self.rules:
+                self._collect(rule, lambda r=rule, t=text: r.check_text(t), text.path, states, findings, errors)
+        for rule in self.rules:
+            self._collect(rule, lambda r=rule: r.check_project(project), None, states, findings, errors)
+        findings.sort(key=Finding.sort_key)
+        return findings, errors
+
+    def _collect(self, rule: Rule, produce, path: str | None, states: dict[str, _FileState], out: list[Finding], errors: list[FileError]) -> None:  # type: ignore[no-untyped-def]
+        try:
+            hits = list(produce())
+        except Exception as exc:  # noqa: BLE001 - one rule's bug must not lose the other findings
+            errors.append(FileError(path=path or ".", message=f"internal error in {rule.id}: {type(exc).__name__}: {exc}"))
+            return
+        for hit in hits:
+            hit_path = hit.path or path
+            if hit_path is None or hit_path not in states:
+                continue
+            finding = self._to_finding(rule, hit, hit_path, states[hit_path])
+            if finding is not None:
+                out.append(finding)
+
+    def _to_finding(self, rule: Rule, hit: Hit, path: str, state: _FileState) -> Finding | None:
+        cfg = self.config
+        if cfg.ignored_for_path(rule.id, path):
+            return None
+        confidence = hit.confidence or rule.confidence
+        if confidence.rank < cfg.min_confidence.rank:
+            return None
+        sups = state.raw_suppressions if hit.raw else state.suppressions
+        if match(sups, rule.id, hit.line):
+            return None
+        severity = cfg.severity.get(rule.id) or hit.severity or rule.severity
+        line, end_line, cell = hit.line, hit.end_line or hit.line, None
+        notebook = state.module.notebook if state.module is not None else None
+        text_lines = state.raw_lines if hit.raw else state.lines
+        anchor_text = text_lines[line - 1].strip() if 0 < line <= len(text_lines) else ""
+        if notebook is not None and not hit.raw:
+            line, cell = notebook.to_file_line(hit.line)
+            end_line = max(line, notebook.to_file_line(end_line)[0])
+        related = []
+        for rel_path, rel_line, rel_msg in hit.related:
+            target_line = rel_line
+            if rel_path is None and notebook is not None and not hit.raw:
+                target_line = notebook.to_file_line(rel_line)[0]
+            related.append(RelatedLocation(path=rel_path or path, line=target_line, message=rel_msg))
+        key = f"{rule.id}|{path}|{' '.join(anchor_text.split())}"
+        occurrence = state.fingerprints[key]
+        state.fingerprints[key] += 1
+        fingerprint = hashlib.sha256(f"{key}|{occurrence}".encode()).hexdigest()[:20]
+        return Finding(
+            rule_id=rule.id,
+            slug=rule.slug,
+            severity=severity,
+            confidence=confidence,
+            path=path,
+            line=line,
+            end_line=end_line,
+            column=max(hit.column, 1),
+            message=hit.message,
+            fix=hit.fix or rule.fix,
+            related=related,
+            fingerprint=fingerprint,
+            cell=cell,
+        )
+
+    # -- suppression bookkeeping -------------------------------------------------
+
+    @staticmethod
+    def suppression_issues(states: dict[str, _FileState], include_unused: bool) -> list[SuppressionIssue]:
+        issues: list[SuppressionIssue] = []
+        for path, state in sorted(states.items()):
+            for sup in sorted(state.suppressions.values(), key=lambda s: s.line):
+                line = sup.line
+                if state.module is not None and state.module.notebook is not None:
+                    line = state.module.notebook.to_file_line(sup.line)[0]
+                if sup.bare:
+                    issues.append(SuppressionIssue(path=path, line=line, kind="bare", message="`mle-review: ignore` names no rule, so it suppresses nothing; write ignore[MLRxxx] with a reason"))
+                if sup.unknown:
+                    issues.append(SuppressionIssue(path=path, line=line, kind="unknown-rule", rule_ids=sup.unknown, message=f"unknown rule ID(s) in suppression: {', '.join(sup.unknown)}"))
+                unused = [r for r in sup.rule_ids if r not in sup.used]
+                if include_unused and unused:
+                    issues.append(SuppressionIssue(path=path, line=line, kind="unused", rule_ids=unused, message=f"unused suppression for {', '.join(unused)}"))
+        return issues
+
+
+class _ParseError(Exception):
+    pass
+
+
+def _parse_python(source: str, path: str, notebook: bool) -> ast.Module:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SyntaxWarning for odd escapes is not the user's error here
+            return ast.parse(source, filename=path)
+    except SyntaxError as exc:
+        hint = ""
+        text = exc.text or ""
+        if "print " in text or "Missing parentheses" in (exc.msg or "") or "exec " in text:
+            hint = " (Python 2 syntax?)"
+        where = "notebook code" if notebook else "line"
+        raise _ParseError(f"could not parse: {exc.msg} at {where} {exc.lineno}{hint}") from exc
+    except (ValueError, RecursionError, MemoryError) as exc:
+        raise _ParseError(f"could not parse: {type(exc).__name__}: {exc}") from exc
+
+
+def scan_paths(
+    paths: list[Path],
+    root: Path,
+    config: Config,
+    registry: Registry | None = None,
+    report_unused_ignores: bool = False,
+) -> ScanReport:
+    """The whole ``scan`` job: discover, load, run, and assemble a report."""
+    started = time.perf_counter()
+    engine = Engine(root, config, registry)
+    candidates = list(discover(paths, root, config))
+    project, errors, states = engine.load_project(candidates)
+    findings, rule_errors = engine.run(project, states)
+    analysed = len(states)
+    report = ScanReport(
+        findings=findings,
+        errors=sorted([*errors, *rule_errors], key=lambda e: e.path),
+        stats=Stats(files_analyzed=analysed, files_skipped=len(errors), seconds=round(time.perf_counter() - started, 3)),
+        suppressions=Engine.suppression_issues(states, report_unused_ignores),
+    )
+    return report
+
+
+__all__ = ["Confidence", "Engine", "scan_paths"]
