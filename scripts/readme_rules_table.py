@@ -1,0 +1,45 @@
+"""Regenerate the README rule table from the rule registry (the one source of truth).
+
+    python scripts/readme_rules_table.py          # print the table
+    python scripts/readme_rules_table.py --write  # rewrite it in README.md
+    python scripts/readme_rules_table.py --check  # exit 1 when README.md is stale
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from mle_review.rules import load_all
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+BEGIN, END = "<!-- section:rules-table -->", "<!-- /section:rules-table -->"
+
+
+def table() -> str:
+    rows = ["| ID | Slug | Severity | What it catches |", "|---|---|---|---|"]
+    for rule in load_all():
+        what = rule.doc.what_it_does.split("\n\n")[0].split(". ")[0].rstrip(".").replace("|", "\\|")
+        rows.append(f"| {rule.id} | `{rule.slug}` | {rule.severity.value} | {what}. |")
+    return "\n".join(rows)
+
+
+def render(text: str) -> str:
+    start, end = text.index(BEGIN) + len(BEGIN), text.index(END)
+    return text[:start] + "\n" + table() + "\n" + text[end:]
+
+
+def main(argv: list[str]) -> int:
+    current = README.read_text(encoding="utf-8")
+    updated = render(current)
+    if "--write" in argv:
+        README.write_text(updated, encoding="utf-8")
+        return 0
+    if "--check" in argv:
+        return 0 if updated == current else 1
+    print(table())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
