@@ -19,8 +19,7 @@ BEGIN, END = "<!-- section:rules-table -->", "<!-- /section:rules-table -->"
 def table() -> str:
     rows = ["| ID | Slug | Severity | What it catches |", "|---|---|---|---|"]
     for rule in load_all():
-        what = rule.doc.what_it_does.split("\n\n")[0].split(". ")[0].rstrip(".").replace("|", "\\|")
-        rows.append(f"| {rule.id} | `{rule.slug}` | {rule.severity.value} | {what}. |")
+        rows.append(f"| {rule.id} | `{rule.slug}` | {rule.severity.value} | {rule.title} |")
     return "\n".join(rows)
 
 
