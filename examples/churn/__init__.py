@@ -1,0 +1,1 @@
+"""Churn prediction: features, training and evaluation for the subscription product."""
