@@ -92,7 +92,9 @@ def measure(root: Path, rule_ids: list[str], timings: dict[str, float]) -> set[L
     return {(f.rule_id, f.path, f.line) for f in findings}
 
 
-def evaluate(selected: set[str], sources: set[str]) -> tuple[dict[str, dict[str, Tally]], dict[str, float]]:
+def evaluate(
+    selected: set[str], sources: set[str]
+) -> tuple[dict[str, dict[str, Tally]], dict[str, float]]:
     results: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
     timings: dict[str, float] = {}
     if "fixtures" in sources and FIXTURES.is_dir():
@@ -128,19 +130,36 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rules", default="ALL", help="comma-separated IDs or prefixes")
     parser.add_argument("--source", choices=("fixtures", "corpus", "both"), default="both")
-    parser.add_argument("--details", action="store_true", help="list every false positive and false negative")
+    parser.add_argument(
+        "--details", action="store_true", help="list every false positive and false negative"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     registry = load_all()
-    selected = {rid for tok in args.rules.split(",") for rid in resolve_rule_selector(tok)} & set(registry.ids())
+    selected = {rid for tok in args.rules.split(",") for rid in resolve_rule_selector(tok)} & set(
+        registry.ids()
+    )
     sources = {"fixtures", "corpus"} if args.source == "both" else {args.source}
     results, timings = evaluate(selected, sources)
     if args.json:
-        print(json.dumps({
-            rid: {src: {"tp": len(t.tp), "fp": len(t.fp), "fn": len(t.fn), "precision": t.precision, "recall": t.recall}
-                  for src, t in per.items()}
-            for rid, per in sorted(results.items())
-        }, indent=2))
+        print(
+            json.dumps(
+                {
+                    rid: {
+                        src: {
+                            "tp": len(t.tp),
+                            "fp": len(t.fp),
+                            "fn": len(t.fn),
+                            "precision": t.precision,
+                            "recall": t.recall,
+                        }
+                        for src, t in per.items()
+                    }
+                    for rid, per in sorted(results.items())
+                },
+                indent=2,
+            )
+        )
         return 0
     print(f"{'rule':<8} {'source':<9} {'TP':>4} {'FP':>4} {'FN':>4} {'precision':>9} {'recall':>7}")
     for rid in sorted(results):
@@ -148,7 +167,9 @@ def main(argv: list[str] | None = None) -> int:
             t = results[rid].get(src)
             if t is None or (src == "total" and len(results[rid]) <= 2):
                 continue
-            print(f"{rid:<8} {src:<9} {len(t.tp):>4} {len(t.fp):>4} {len(t.fn):>4} {_fmt(t.precision):>9} {_fmt(t.recall):>7}")
+            print(
+                f"{rid:<8} {src:<9} {len(t.tp):>4} {len(t.fp):>4} {len(t.fn):>4} {_fmt(t.precision):>9} {_fmt(t.recall):>7}"
+            )
             if args.details:
                 for kind, locs in (("FP", t.fp), ("FN", t.fn)):
                     for loc in sorted(locs):

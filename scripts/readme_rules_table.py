@@ -1,8 +1,8 @@
 """Regenerate the README rule table and docs/rules.md from the rule registry (the one source of truth).
 
-    python scripts/readme_rules_table.py          # print the table
-    python scripts/readme_rules_table.py --write  # rewrite README.md's table and docs/rules.md
-    python scripts/readme_rules_table.py --check  # exit 1 when either is stale
+python scripts/readme_rules_table.py          # print the table
+python scripts/readme_rules_table.py --write  # rewrite README.md's table and docs/rules.md
+python scripts/readme_rules_table.py --check  # exit 1 when either is stale
 """
 
 from __future__ import annotations

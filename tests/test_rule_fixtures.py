@@ -70,7 +70,9 @@ def test_rule_fixtures(rule_id: str) -> None:
         pytest.skip("change-level rules are tested by review scenarios")
     assert folder.is_dir(), f"{rule_id} has no fixture folder {folder}"
     expected, ok = annotations(folder, rule_id)
-    assert expected, f"{rule_id} fixtures expect no finding; a fixture that cannot fail tests nothing"
+    assert expected, (
+        f"{rule_id} fixtures expect no finding; a fixture that cannot fail tests nothing"
+    )
     minimum = _min_cases(rule_id)
     assert len(expected) >= minimum, f"{rule_id}: {len(expected)} ruleid cases, need {minimum}"
     assert len(ok) >= minimum, f"{rule_id}: {len(ok)} ok cases, need {minimum}"

@@ -36,24 +36,49 @@ def _split_ids(value: str) -> list[str]:
 def _add_common(p: argparse.ArgumentParser, formats: Sequence[str], default_format: str) -> None:
     p.add_argument("--format", choices=formats, default=default_format, help="report format")
     p.add_argument("--root", type=Path, help="repository root that paths are reported relative to")
-    p.add_argument("--config", type=Path, help="config file (default: .mle-review.toml or pyproject.toml in the root)")
-    p.add_argument("--select", type=_split_ids, help="comma-separated rule IDs, slugs or prefixes to run")
-    p.add_argument("--ignore", type=_split_ids, help="comma-separated rule IDs, slugs or prefixes to skip")
-    p.add_argument("--fail-on", choices=FAIL_ON_CHOICES, help="lowest severity that makes the exit code 1 (default: high)")
-    p.add_argument("--min-confidence", choices=("high", "medium", "low"), help="hide findings below this confidence")
-    p.add_argument("--output", "-o", type=Path, help="write the report to this file instead of stdout")
+    p.add_argument(
+        "--config",
+        type=Path,
+        help="config file (default: .mle-review.toml or pyproject.toml in the root)",
+    )
+    p.add_argument(
+        "--select", type=_split_ids, help="comma-separated rule IDs, slugs or prefixes to run"
+    )
+    p.add_argument(
+        "--ignore", type=_split_ids, help="comma-separated rule IDs, slugs or prefixes to skip"
+    )
+    p.add_argument(
+        "--fail-on",
+        choices=FAIL_ON_CHOICES,
+        help="lowest severity that makes the exit code 1 (default: high)",
+    )
+    p.add_argument(
+        "--min-confidence",
+        choices=("high", "medium", "low"),
+        help="hide findings below this confidence",
+    )
+    p.add_argument(
+        "--output", "-o", type=Path, help="write the report to this file instead of stdout"
+    )
     p.add_argument("--no-color", action="store_true", help="never colour text output")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="mle-review", description="ML-engineering review: leakage, reproducibility, promotion gates, serving safety.")
+    parser = _Parser(
+        prog="mle-review",
+        description="ML-engineering review: leakage, reproducibility, promotion gates, serving safety.",
+    )
     parser.add_argument("--version", action="version", version=f"mle-review {__version__}")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     scan = sub.add_parser("scan", help="analyse files and folders")
     scan.add_argument("paths", nargs="+", type=Path)
     _add_common(scan, FORMATS, "text")
-    scan.add_argument("--report-unused-ignores", action="store_true", help="report suppressions that suppress nothing")
+    scan.add_argument(
+        "--report-unused-ignores",
+        action="store_true",
+        help="report suppressions that suppress nothing",
+    )
 
     rules = sub.add_parser("rules", help="list rules or show one rule's documentation")
     rules.add_argument("rule", nargs="?", help="rule ID or slug")
@@ -117,8 +142,19 @@ def cmd_scan(args: argparse.Namespace) -> int:
     if missing:
         raise UsageError(f"path not found: {', '.join(missing)}")
     config = resolve_config(args, root)
-    report = scan_paths([p.resolve() for p in args.paths], root, config, report_unused_ignores=args.report_unused_ignores)
-    color = args.format == "text" and args.output is None and sys.stdout.isatty() and not args.no_color and "NO_COLOR" not in os.environ
+    report = scan_paths(
+        [p.resolve() for p in args.paths],
+        root,
+        config,
+        report_unused_ignores=args.report_unused_ignores,
+    )
+    color = (
+        args.format == "text"
+        and args.output is None
+        and sys.stdout.isatty()
+        and not args.no_color
+        and "NO_COLOR" not in os.environ
+    )
     emit(get_formatter(args.format, color=color)(report), args.output)
     return exit_code_for(report, config.fail_on)
 
@@ -134,12 +170,22 @@ def cmd_rules(args: argparse.Namespace) -> int:
         if rule is None:
             raise UsageError(f"unknown rule: {args.rule} (run `mle-review rules` for the list)")
         if args.format == "json":
-            sys.stdout.write(json.dumps({"id": rule.id, "slug": rule.slug, "doc": rule.render_doc()}, indent=2) + "\n")
+            sys.stdout.write(
+                json.dumps({"id": rule.id, "slug": rule.slug, "doc": rule.render_doc()}, indent=2)
+                + "\n"
+            )
         else:
             sys.stdout.write(rule.render_doc())
         return EXIT_OK
     rows = [
-        {"id": r.id, "slug": r.slug, "family": r.family, "severity": r.severity.value, "confidence": r.confidence.value, "title": r.title}
+        {
+            "id": r.id,
+            "slug": r.slug,
+            "family": r.family,
+            "severity": r.severity.value,
+            "confidence": r.confidence.value,
+            "title": r.title,
+        }
         for r in registry
     ]
     if args.format == "json":

@@ -65,7 +65,7 @@ class Roles(BaseModel):
 class Config(BaseModel):
     """Validated settings. Keys use the hyphenated spelling users write in TOML."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_default=True)
 
     select: list[str] = Field(default_factory=lambda: ["ALL"])
     ignore: list[str] = Field(default_factory=list)

@@ -32,7 +32,9 @@ COMPACT_FIELDS: tuple[CompactField, ...] = (
         "what behaves differently downstream when the prediction changes",
     ),
     CompactField("Success metric", "metrics", "the one metric that decides, with its target"),
-    CompactField("Guardrail metrics", "metrics", "metrics that must not regress (latency, cost, slices)"),
+    CompactField(
+        "Guardrail metrics", "metrics", "metrics that must not regress (latency, cost, slices)"
+    ),
     CompactField("Mistake budget", "mistakes", "how many errors of each kind are tolerable"),
     CompactField("Unacceptable mistakes", "mistakes", "errors that block shipping outright"),
     CompactField("Acceptable mistakes", "mistakes", "errors the product can absorb, and why"),
@@ -44,7 +46,9 @@ COMPACT_FIELDS: tuple[CompactField, ...] = (
         "label definition and timing, dataset version or snapshot id",
     ),
     CompactField("Baseline", "evaluation", "the simple or current model the change must beat"),
-    CompactField("Candidate signals", "data", "feature families and why each should separate outcomes"),
+    CompactField(
+        "Candidate signals", "data", "feature families and why each should separate outcomes"
+    ),
     CompactField(
         "Threshold or config plan",
         "evaluation",

@@ -63,7 +63,11 @@ def assignments_in(func: ast.AST) -> Iterator[tuple[str, ast.expr, int]]:
             for target in node.targets:
                 if isinstance(target, ast.Name):
                     yield target.id, node.value, node.lineno
-        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)) and isinstance(node.target, ast.Name) and node.value:
+        elif (
+            isinstance(node, (ast.AnnAssign, ast.AugAssign))
+            and isinstance(node.target, ast.Name)
+            and node.value
+        ):
             yield node.target.id, node.value, node.lineno
 
 

@@ -82,21 +82,53 @@ _SERVING_PATH = re.compile(
     r"(^|/)(serv(e|er|ing)|api|apis|app|inference|infer|endpoints?|handlers?|deploy(ment)?|predictor|scoring|online)"
     r"(/|[._-][^/]*$|\.py$)|(^|/)(predict|score|batch_score|lambda_function|main)\.py$",
 )
-_TRAINING_PATH = re.compile(r"(^|/)(train(ing|er)?|fit|pipelines?|experiments?|models?)(/|[._-][^/]*$|\.py$)")
-_EVAL_PATH = re.compile(r"(^|/)(eval(uate|uation)?|metrics|validation|promot(e|ion)|gates?|benchmark)(/|[._-][^/]*$|\.py$)")
+_TRAINING_PATH = re.compile(
+    r"(^|/)(train(ing|er)?|fit|pipelines?|experiments?|models?)(/|[._-][^/]*$|\.py$)"
+)
+_EVAL_PATH = re.compile(
+    r"(^|/)(eval(uate|uation)?|metrics|validation|promot(e|ion)|gates?|benchmark)(/|[._-][^/]*$|\.py$)"
+)
 _SERVING_IMPORTS = (
-    "fastapi", "flask", "starlette", "bentoml", "ray.serve", "kserve", "seldon_core",
-    "ts.torch_handler", "litserve", "django.http", "aiohttp.web", "sanic", "grpc", "mangum",
+    "fastapi",
+    "flask",
+    "starlette",
+    "bentoml",
+    "ray.serve",
+    "kserve",
+    "seldon_core",
+    "ts.torch_handler",
+    "litserve",
+    "django.http",
+    "aiohttp.web",
+    "sanic",
+    "grpc",
+    "mangum",
 )
 _ML_IMPORTS = (
-    "sklearn", "torch", "tensorflow", "keras", "xgboost", "lightgbm", "catboost",
-    "transformers", "statsmodels", "imblearn", "pytorch_lightning", "lightning",
+    "sklearn",
+    "torch",
+    "tensorflow",
+    "keras",
+    "xgboost",
+    "lightgbm",
+    "catboost",
+    "transformers",
+    "statsmodels",
+    "imblearn",
+    "pytorch_lightning",
+    "lightning",
 )
-_FIT_CALL = re.compile(r"\.(fit|fit_transform|fit_resample|train)\s*\(|\btrain_test_split\s*\(|\.backward\s*\(")
-_EVAL_CALL = re.compile(r"\b(accuracy_score|roc_auc_score|f1_score|precision_score|recall_score|classification_report|confusion_matrix|mean_squared_error|r2_score|log_loss|average_precision_score)\b")
+_FIT_CALL = re.compile(
+    r"\.(fit|fit_transform|fit_resample|train)\s*\(|\btrain_test_split\s*\(|\.backward\s*\("
+)
+_EVAL_CALL = re.compile(
+    r"\b(accuracy_score|roc_auc_score|f1_score|precision_score|recall_score|classification_report|confusion_matrix|mean_squared_error|r2_score|log_loss|average_precision_score)\b"
+)
 
 
-def detect_roles(path: str, source: str, imports: ImportMap | None, config: Config) -> frozenset[Role]:
+def detect_roles(
+    path: str, source: str, imports: ImportMap | None, config: Config
+) -> frozenset[Role]:
     """Decide which pipeline roles a file plays. Config globs override heuristics."""
     configured = {
         Role.TRAINING: config.roles.training,
@@ -104,14 +136,18 @@ def detect_roles(path: str, source: str, imports: ImportMap | None, config: Conf
         Role.EVALUATION: config.roles.evaluation,
         Role.TEST: config.roles.test,
     }
-    explicit = {role for role, globs in configured.items() if any(path_matches(path, g) for g in globs)}
+    explicit = {
+        role for role, globs in configured.items() if any(path_matches(path, g) for g in globs)
+    }
     if explicit:
         return frozenset(explicit)
     if _TEST_PATH.search(path):
         return frozenset({Role.TEST})
     roles: set[Role] = set()
     lower = path.lower()
-    if _SERVING_PATH.search(lower) or (imports is not None and imports.imports_any(*_SERVING_IMPORTS)):
+    if _SERVING_PATH.search(lower) or (
+        imports is not None and imports.imports_any(*_SERVING_IMPORTS)
+    ):
         roles.add(Role.SERVING)
     if re.search(r"def\s+lambda_handler\s*\(|def\s+handler\s*\(\s*event\s*,\s*context", source):
         roles.add(Role.SERVING)
@@ -252,7 +288,7 @@ class ProjectContext:
         """True when ``path``'s folder or an ancestor up to the root holds a lock file."""
         return any(d in self.lock_dirs for d in self._ancestors(path))
 
-    def package_lower_bound(self, path: str, package: str) -> tuple[int, ...] | None | bool:
+    def package_lower_bound(self, path: str, package: str) -> tuple[int, ...] | bool | None:
         """Lowest version of ``package`` the nearest project allows.
 
         Returns a version tuple, ``None`` when the package is declared without

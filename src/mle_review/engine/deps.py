@@ -58,7 +58,7 @@ class Requirement:
         for part in self.spec.replace(" ", "").split(","):
             for op in ("===", "==", "~=", ">=", ">"):
                 if part.startswith(op):
-                    m = _VERSION.match(part[len(op):])
+                    m = _VERSION.match(part[len(op) :])
                     if m:
                         return tuple(int(x) for x in m.group(1).split("."))
         return None
@@ -108,7 +108,9 @@ def parse_requirements_txt(text: str) -> list[Requirement]:
 
 
 def _find_line(lines: list[str], needle: str, start: int = 0) -> int:
-    pat = re.compile(r"(^|[\"'\s\[])" + re.escape(needle) + r"($|[\s\"'\[<>=!~;,@^*])", re.IGNORECASE)
+    pat = re.compile(
+        r"(^|[\"'\s\[])" + re.escape(needle) + r"($|[\s\"'\[<>=!~;,@^*])", re.IGNORECASE
+    )
     for i in range(start, len(lines)):
         if pat.search(lines[i]):
             return i + 1
@@ -129,7 +131,9 @@ def parse_pyproject(text: str) -> list[Requirement]:
         parsed = _parse_requirement(spec, 0)
         if parsed:
             line = _find_line(lines, spec.split(";")[0].strip()) if spec else 1
-            reqs.append(Requirement(parsed.name, parsed.spec, line, spec, parsed.hashed, parsed.url))
+            reqs.append(
+                Requirement(parsed.name, parsed.spec, line, spec, parsed.hashed, parsed.url)
+            )
     poetry = data.get("tool", {}).get("poetry", {})
     tables = [poetry.get("dependencies", {}) or {}]
     for grp in (poetry.get("group", {}) or {}).values():
@@ -146,7 +150,9 @@ def parse_pyproject(text: str) -> list[Requirement]:
             else:
                 spec, is_url, raw = str(value), False, f"{name} = {value}"
             spec = _poetry_spec(spec)
-            reqs.append(Requirement(normalise_name(name), spec, _find_line(lines, name), raw, False, is_url))
+            reqs.append(
+                Requirement(normalise_name(name), spec, _find_line(lines, name), raw, False, is_url)
+            )
     return reqs
 
 
@@ -156,7 +162,7 @@ def _poetry_spec(spec: str) -> str:
         return ""
     if spec[0].isdigit():
         return "==" + spec
-    if spec.startswith("^") or spec.startswith("~") and not spec.startswith("~="):
+    if spec.startswith("^") or (spec.startswith("~") and not spec.startswith("~=")):
         return ">=" + spec.lstrip("^~")
     return spec
 
@@ -166,9 +172,11 @@ def parse_setup_cfg(text: str) -> list[Requirement]:
     in_block = False
     for i, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
-        if re.match(r"^(install_requires|[\w-]+)\s*=", stripped) and not line.startswith((" ", "\t")):
+        if re.match(r"^(install_requires|[\w-]+)\s*=", stripped) and not line.startswith(
+            (" ", "\t")
+        ):
             key = stripped.split("=", 1)[0].strip()
-            in_block = key == "install_requires" or in_block and False
+            in_block = key == "install_requires" or (in_block and False)
             rest = stripped.split("=", 1)[1].strip()
             if key == "install_requires" and rest:
                 req = _parse_requirement(rest, i)
@@ -195,7 +203,9 @@ def parse_environment_yml(text: str) -> list[Requirement]:
         for item in items or []:
             if not isinstance(item, str):
                 continue
-            conda = "::" in item or ("=" in item and "==" not in item and not re.search(r"[<>~!]", item))
+            conda = "::" in item or (
+                "=" in item and "==" not in item and not re.search(r"[<>~!]", item)
+            )
             spec_text = item.split("::")[-1]
             if conda:
                 # conda syntax: name=1.2.3 (exact unless wildcard) or name>=x
@@ -227,7 +237,16 @@ def parse_pipfile(text: str) -> list[Requirement]:
             else:
                 spec, is_url = str(value), False
             spec = "" if spec == "*" else spec
-            reqs.append(Requirement(normalise_name(name), spec, _find_line(lines, name), f"{name} = {value}", False, is_url))
+            reqs.append(
+                Requirement(
+                    normalise_name(name),
+                    spec,
+                    _find_line(lines, name),
+                    f"{name} = {value}",
+                    False,
+                    is_url,
+                )
+            )
     return reqs
 
 
@@ -270,7 +289,11 @@ def locked_versions(name: str, text: str) -> dict[str, tuple[int, ...]]:
             return versions
         for section in ("default", "develop"):
             for pkg, info in (data.get(section, {}) or {}).items():
-                m = _VERSION.search(str(info.get("version", ""))) if isinstance(info, dict) else None
+                m = (
+                    _VERSION.search(str(info.get("version", "")))
+                    if isinstance(info, dict)
+                    else None
+                )
                 if m:
                     versions[normalise_name(pkg)] = tuple(int(x) for x in m.group(1).split("."))
         return versions

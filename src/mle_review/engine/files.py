@@ -29,8 +29,21 @@ class FileKind(str, Enum):
 
 
 _ALWAYS_SKIP_DIRS = {
-    ".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox", ".nox",
-    ".mypy_cache", ".ruff_cache", ".pytest_cache", ".ipynb_checkpoints", ".eggs", "site-packages",
+    ".git",
+    ".hg",
+    ".svn",
+    ".venv",
+    "venv",
+    "node_modules",
+    "__pycache__",
+    ".tox",
+    ".nox",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".pytest_cache",
+    ".ipynb_checkpoints",
+    ".eggs",
+    "site-packages",
 }
 _CONFIG_SUFFIXES = {".yaml", ".yml", ".json", ".toml", ".cfg", ".env", ".ini"}
 _ENV_NAME = re.compile(r"^\.env(\.[\w.-]+)?$|^[\w.-]+\.env$")
@@ -66,7 +79,7 @@ def relpath(path: Path, root: Path) -> str:
     return rel.as_posix()
 
 
-def _gitignore_spec(folder: Path) -> pathspec.PathSpec | None:
+def _gitignore_spec(folder: Path) -> pathspec.GitIgnoreSpec | None:
     ignore = folder / ".gitignore"
     if not ignore.is_file():
         return None
@@ -74,7 +87,7 @@ def _gitignore_spec(folder: Path) -> pathspec.PathSpec | None:
         lines = ignore.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return None
-    return pathspec.PathSpec.from_lines("gitwildmatch", lines)
+    return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
 def discover(paths: list[Path], root: Path, config: Config) -> Iterator[Candidate]:
@@ -89,7 +102,7 @@ def discover(paths: list[Path], root: Path, config: Config) -> Iterator[Candidat
                 yield Candidate(start, rel, kind)
             continue
         # gitignore specs from the root down to the start folder apply too
-        specs: list[tuple[Path, pathspec.PathSpec]] = []
+        specs: list[tuple[Path, pathspec.GitIgnoreSpec]] = []
         try:
             chain = [root, *reversed(start.resolve().relative_to(root.resolve()).parents)]
             for part in chain[1:]:
@@ -105,7 +118,7 @@ def discover(paths: list[Path], root: Path, config: Config) -> Iterator[Candidat
         yield from _walk(start, root, config, specs, seen)
 
 
-def _ignored(path: Path, is_dir: bool, specs: list[tuple[Path, pathspec.PathSpec]]) -> bool:
+def _ignored(path: Path, is_dir: bool, specs: list[tuple[Path, pathspec.GitIgnoreSpec]]) -> bool:
     for base, spec in specs:
         try:
             rel = path.relative_to(base).as_posix()
@@ -120,7 +133,7 @@ def _walk(
     folder: Path,
     root: Path,
     config: Config,
-    specs: list[tuple[Path, pathspec.PathSpec]],
+    specs: list[tuple[Path, pathspec.GitIgnoreSpec]],
     seen: set[Path],
 ) -> Iterator[Candidate]:
     local = _gitignore_spec(folder)

@@ -15,8 +15,24 @@ from dataclasses import dataclass, field
 
 # Cell magics whose body is not Python: the whole cell is blanked.
 _FOREIGN_CELL_MAGICS = {
-    "bash", "sh", "script", "html", "javascript", "js", "latex", "markdown", "svg",
-    "sql", "writefile", "perl", "ruby", "file", "system", "sx", "cmd", "powershell",
+    "bash",
+    "sh",
+    "script",
+    "html",
+    "javascript",
+    "js",
+    "latex",
+    "markdown",
+    "svg",
+    "sql",
+    "writefile",
+    "perl",
+    "ruby",
+    "file",
+    "system",
+    "sx",
+    "cmd",
+    "powershell",
 }
 _MAGIC_ASSIGN = re.compile(r"^(\s*)([A-Za-z_][\w\s,.\[\]]*?)\s*=\s*[!%]")
 _MAGIC_LINE = re.compile(r"^(\s*)(%|!)")
@@ -92,7 +108,7 @@ def _neutralise(lines: list[str]) -> tuple[list[str], set[int]]:
             continue
         m2 = _MAGIC_LINE.match(line)
         if m2 or _HELP_LINE.match(line):
-            indent = (m2.group(1) if m2 else re.match(r"^\s*", line).group(0))  # type: ignore[union-attr]
+            indent = m2.group(1) if m2 else re.match(r"^\s*", line).group(0)  # type: ignore[union-attr]
             out.append(f"{indent}pass" if indent else "")
             replaced.add(i)
             continuing = line.rstrip().endswith("\\")
@@ -101,7 +117,9 @@ def _neutralise(lines: list[str]) -> tuple[list[str], set[int]]:
     return out, replaced
 
 
-def _locate_source_lines(raw: str, cell_positions: list[int], cell_index: int, lines: list[str]) -> list[int]:
+def _locate_source_lines(
+    raw: str, cell_positions: list[int], cell_index: int, lines: list[str]
+) -> list[int]:
     """Find the .ipynb line holding each source line of one cell.
 
     Jupyter writes each source line as its own JSON string on its own line, so
@@ -142,7 +160,9 @@ def load_notebook(raw_text: str) -> Notebook:
         raise NotebookError(f"invalid notebook JSON: {exc.msg} at line {exc.lineno}") from exc
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
         if isinstance(data, dict) and isinstance(data.get("worksheets"), list):
-            raise NotebookError("nbformat 3 notebooks are not supported; convert with `jupyter nbconvert --to notebook`")
+            raise NotebookError(
+                "nbformat 3 notebooks are not supported; convert with `jupyter nbconvert --to notebook`"
+            )
         raise NotebookError("not a notebook: no 'cells' list")
     cell_positions = [m.start() for m in _CELL_TYPE_KEY.finditer(raw_text)]
     if len(cell_positions) != len(data["cells"]):
@@ -165,9 +185,11 @@ def load_notebook(raw_text: str) -> Notebook:
             )
         )
         neutral, replaced = _neutralise(lines)
-        file_lines = _locate_source_lines(raw_text, cell_positions, index, lines) if cell_positions else [
-            1 for _ in lines
-        ]
+        file_lines = (
+            _locate_source_lines(raw_text, cell_positions, index, lines)
+            if cell_positions
+            else [1 for _ in lines]
+        )
         for offset, text in enumerate(neutral):
             module_lines.append(text)
             mline = len(module_lines)

@@ -20,7 +20,15 @@ from pathlib import Path
 from mle_review.config import Config
 from mle_review.engine.context import ModuleContext, ProjectContext, TextContext, detect_roles
 from mle_review.engine.deps import LOCK_FILES, locked_versions, parse_dependencies
-from mle_review.engine.files import Candidate, FileKind, ReadError, classify, discover, read_text, relpath
+from mle_review.engine.files import (
+    Candidate,
+    FileKind,
+    ReadError,
+    classify,
+    discover,
+    read_text,
+    relpath,
+)
 from mle_review.engine.notebook import NotebookError, load_notebook
 from mle_review.engine.suppress import Suppression, match, parse_suppressions
 from mle_review.models import (
@@ -59,7 +67,9 @@ class Engine:
 
     # -- loading -------------------------------------------------------------
 
-    def load_project(self, candidates: Iterable[Candidate]) -> tuple[ProjectContext, list[FileError], dict[str, _FileState]]:
+    def load_project(
+        self, candidates: Iterable[Candidate]
+    ) -> tuple[ProjectContext, list[FileError], dict[str, _FileState]]:
         project = ProjectContext(root=str(self.root), config=self.config)
         errors: list[FileError] = []
         states: dict[str, _FileState] = {}
@@ -81,7 +91,9 @@ class Engine:
 
     def _collect_dependency_context(self, project: ProjectContext, cands: list[Candidate]) -> None:
         """Dependency pins and lock files from scanned files and from the folders above them."""
-        files: dict[str, Path] = {c.rel_path: c.abs_path for c in cands if c.kind in (FileKind.DEPENDENCY, FileKind.LOCK)}
+        files: dict[str, Path] = {
+            c.rel_path: c.abs_path for c in cands if c.kind in (FileKind.DEPENDENCY, FileKind.LOCK)
+        }
         folders = {Path(c.rel_path).parent for c in cands}
         extra: set[Path] = set()
         for folder in folders:
@@ -114,11 +126,13 @@ class Engine:
                 continue
             try:
                 reqs = parse_dependencies(name, text)
-            except Exception:  # noqa: BLE001 - broken dependency files are reported when scanned
+            except Exception:
                 continue
             project.requirements_by_dir.setdefault(folder, []).extend(reqs)
 
-    def _load_one(self, project: ProjectContext, cand: Candidate, text: str, states: dict[str, _FileState]) -> None:
+    def _load_one(
+        self, project: ProjectContext, cand: Candidate, text: str, states: dict[str, _FileState]
+    ) -> None:
         raw_lines = text.splitlines()
         if cand.kind in (FileKind.PYTHON, FileKind.NOTEBOOK):
             notebook = None
@@ -130,7 +144,14 @@ class Engine:
                     raise _ParseError(f"broken notebook: {exc}") from exc
                 source = notebook.source
             tree = _parse_python(source, cand.rel_path, notebook is not None)
-            ctx = ModuleContext(path=cand.rel_path, source=source, tree=tree, config=self.config, project=project, notebook=notebook)
+            ctx = ModuleContext(
+                path=cand.rel_path,
+                source=source,
+                tree=tree,
+                config=self.config,
+                project=project,
+                notebook=notebook,
+            )
             ctx.roles = detect_roles(cand.rel_path, source, ctx.imports, self.config)
             project.modules.append(ctx)
             states[cand.rel_path] = _FileState(
@@ -141,17 +162,25 @@ class Engine:
                 module=ctx,
             )
             if notebook is not None:
-                project.texts.append(TextContext(cand.rel_path, text, self.config, project, notebook=notebook))
+                project.texts.append(
+                    TextContext(cand.rel_path, text, self.config, project, notebook=notebook)
+                )
             return
         requirements = None
         if cand.kind == FileKind.DEPENDENCY:
             try:
                 requirements = parse_dependencies(cand.rel_path, text)
-            except Exception as exc:  # noqa: BLE001 - tomllib/yaml raise many types
-                raise _ParseError(f"could not parse dependency file: {str(exc).splitlines()[0]}") from exc
-        project.texts.append(TextContext(cand.rel_path, text, self.config, project, requirements=requirements))
+            except Exception as exc:
+                raise _ParseError(
+                    f"could not parse dependency file: {str(exc).splitlines()[0]}"
+                ) from exc
+        project.texts.append(
+            TextContext(cand.rel_path, text, self.config, project, requirements=requirements)
+        )
         sup = parse_suppressions(text, python=False) if not cand.rel_path.endswith(".json") else {}
-        states[cand.rel_path] = _FileState(lines=raw_lines, raw_lines=raw_lines, suppressions=sup, raw_suppressions=sup)
+        states[cand.rel_path] = _FileState(
+            lines=raw_lines, raw_lines=raw_lines, suppressions=sup, raw_suppressions=sup
+        )
 
     # -- running ---------------------------------------------------------------
 
@@ -167,25 +196,54 @@ class Engine:
         for module in project.modules:
             started = time.perf_counter()
             for rule in self.rules:
-                self._collect(rule, lambda r=rule, m=module: r.check_module(m), module.path, states, findings, errors)
+                self._collect(
+                    rule,
+                    lambda r=rule, m=module: r.check_module(m),
+                    module.path,
+                    states,
+                    findings,
+                    errors,
+                )
             if timings is not None:
                 timings[module.path] = timings.get(module.path, 0.0) + time.perf_counter() - started
         for text in project.texts:
             started = time.perf_counter()
             for rule in self.rules:
-                self._collect(rule, lambda r=rule, t=text: r.check_text(t), text.path, states, findings, errors)
+                self._collect(
+                    rule,
+                    lambda r=rule, t=text: r.check_text(t),
+                    text.path,
+                    states,
+                    findings,
+                    errors,
+                )
             if timings is not None:
                 timings[text.path] = timings.get(text.path, 0.0) + time.perf_counter() - started
         for rule in self.rules:
-            self._collect(rule, lambda r=rule: r.check_project(project), None, states, findings, errors)
+            self._collect(
+                rule, lambda r=rule: r.check_project(project), None, states, findings, errors
+            )
         findings.sort(key=Finding.sort_key)
         return findings, errors
 
-    def _collect(self, rule: Rule, produce, path: str | None, states: dict[str, _FileState], out: list[Finding], errors: list[FileError]) -> None:  # type: ignore[no-untyped-def]
+    def _collect(
+        self,
+        rule: Rule,
+        produce,
+        path: str | None,
+        states: dict[str, _FileState],
+        out: list[Finding],
+        errors: list[FileError],
+    ) -> None:  # type: ignore[no-untyped-def]
         try:
             hits = list(produce())
-        except Exception as exc:  # noqa: BLE001 - one rule's bug must not lose the other findings
-            errors.append(FileError(path=path or ".", message=f"internal error in {rule.id}: {type(exc).__name__}: {exc}"))
+        except Exception as exc:
+            errors.append(
+                FileError(
+                    path=path or ".",
+                    message=f"internal error in {rule.id}: {type(exc).__name__}: {exc}",
+                )
+            )
             return
         for hit in hits:
             hit_path = hit.path or path
@@ -218,7 +276,9 @@ class Engine:
             target_line = rel_line
             if rel_path is None and notebook is not None and not hit.raw:
                 target_line = notebook.to_file_line(rel_line)[0]
-            related.append(RelatedLocation(path=rel_path or path, line=target_line, message=rel_msg))
+            related.append(
+                RelatedLocation(path=rel_path or path, line=target_line, message=rel_msg)
+            )
         key = f"{rule.id}|{path}|{' '.join(anchor_text.split())}"
         occurrence = state.fingerprints[key]
         state.fingerprints[key] += 1
@@ -242,7 +302,9 @@ class Engine:
     # -- suppression bookkeeping -------------------------------------------------
 
     @staticmethod
-    def suppression_issues(states: dict[str, _FileState], include_unused: bool) -> list[SuppressionIssue]:
+    def suppression_issues(
+        states: dict[str, _FileState], include_unused: bool
+    ) -> list[SuppressionIssue]:
         issues: list[SuppressionIssue] = []
         for path, state in sorted(states.items()):
             for sup in sorted(state.suppressions.values(), key=lambda s: s.line):
@@ -250,12 +312,35 @@ class Engine:
                 if state.module is not None and state.module.notebook is not None:
                     line = state.module.notebook.to_file_line(sup.line)[0]
                 if sup.bare:
-                    issues.append(SuppressionIssue(path=path, line=line, kind="bare", message="`mle-review: ignore` names no rule, so it suppresses nothing; write ignore[MLRxxx] with a reason"))
+                    issues.append(
+                        SuppressionIssue(
+                            path=path,
+                            line=line,
+                            kind="bare",
+                            message="`mle-review: ignore` names no rule, so it suppresses nothing; write ignore[MLRxxx] with a reason",
+                        )
+                    )
                 if sup.unknown:
-                    issues.append(SuppressionIssue(path=path, line=line, kind="unknown-rule", rule_ids=sup.unknown, message=f"unknown rule ID(s) in suppression: {', '.join(sup.unknown)}"))
+                    issues.append(
+                        SuppressionIssue(
+                            path=path,
+                            line=line,
+                            kind="unknown-rule",
+                            rule_ids=sup.unknown,
+                            message=f"unknown rule ID(s) in suppression: {', '.join(sup.unknown)}",
+                        )
+                    )
                 unused = [r for r in sup.rule_ids if r not in sup.used]
                 if include_unused and unused:
-                    issues.append(SuppressionIssue(path=path, line=line, kind="unused", rule_ids=unused, message=f"unused suppression for {', '.join(unused)}"))
+                    issues.append(
+                        SuppressionIssue(
+                            path=path,
+                            line=line,
+                            kind="unused",
+                            rule_ids=unused,
+                            message=f"unused suppression for {', '.join(unused)}",
+                        )
+                    )
         return issues
 
 
@@ -266,7 +351,9 @@ class _ParseError(Exception):
 def _parse_python(source: str, path: str, notebook: bool) -> ast.Module:
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # SyntaxWarning for odd escapes is not the user's error here
+            warnings.simplefilter(
+                "ignore"
+            )  # SyntaxWarning for odd escapes is not the user's error here
             return ast.parse(source, filename=path)
     except SyntaxError as exc:
         hint = ""
@@ -296,7 +383,11 @@ def scan_paths(
     report = ScanReport(
         findings=findings,
         errors=sorted([*errors, *rule_errors], key=lambda e: e.path),
-        stats=Stats(files_analyzed=analysed, files_skipped=len(errors), seconds=round(time.perf_counter() - started, 3)),
+        stats=Stats(
+            files_analyzed=analysed,
+            files_skipped=len(errors),
+            seconds=round(time.perf_counter() - started, 3),
+        ),
         suppressions=Engine.suppression_issues(states, report_unused_ignores),
     )
     return report

@@ -43,7 +43,9 @@ def _comments_python(source: str) -> list[tuple[int, str]]:
 
 
 def _comments_text(text: str) -> list[tuple[int, str]]:
-    return [(i, line[line.index("#"):]) for i, line in enumerate(text.splitlines(), 1) if "#" in line]
+    return [
+        (i, line[line.index("#") :]) for i, line in enumerate(text.splitlines(), 1) if "#" in line
+    ]
 
 
 def parse_suppressions(text: str, python: bool) -> dict[int, Suppression]:

@@ -41,4 +41,5 @@ def environment() -> jinja2.Environment:
 
 def render_markdown(report: ScanReport) -> str:
     template = environment().get_template("scan.md.j2")
-    return template.render(report=report, counts=report.count_by_severity())
+    ordered = sorted(report.findings, key=lambda f: (-f.severity.rank, f.sort_key()))
+    return template.render(report=report, findings=ordered, counts=report.count_by_severity())

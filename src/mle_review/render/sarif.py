@@ -45,7 +45,7 @@ def rule_descriptor(rule: Rule) -> dict[str, Any]:
     doc = rule.render_doc()
     level = _LEVEL[rule.severity]
     props: dict[str, Any] = {
-        "tags": ["ml", rule.family, *(["security"] if rule.family == "security" else [])],
+        "tags": ["ml", rule.family],
         "precision": _PRECISION[rule.confidence],
         "problem.severity": _PROBLEM_SEVERITY[level],
     }
@@ -105,7 +105,9 @@ def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
     return result
 
 
-def sarif_log(findings: list[Finding], errors: list[tuple[str, str]] | None = None) -> dict[str, Any]:
+def sarif_log(
+    findings: list[Finding], errors: list[tuple[str, str]] | None = None
+) -> dict[str, Any]:
     """A SARIF log for any list of findings (scan or review)."""
     rules = list(load_all())
     index = {rule.id: i for i, rule in enumerate(rules)}
@@ -113,7 +115,9 @@ def sarif_log(findings: list[Finding], errors: list[tuple[str, str]] | None = No
         {
             "level": "warning",
             "message": {"text": f"{path}: {message}"},
-            "locations": [{"physicalLocation": {"artifactLocation": {"uri": path, "uriBaseId": "%SRCROOT%"}}}],
+            "locations": [
+                {"physicalLocation": {"artifactLocation": {"uri": path, "uriBaseId": "%SRCROOT%"}}}
+            ],
         }
         for path, message in (errors or [])
     ]

@@ -37,10 +37,14 @@ def render_text(report: ScanReport, color: bool = False) -> str:
             f"[bold]{escape(where)}[/]: [{style}]{f.rule_id} \\[{f.severity.value}][/] {escape(f.message)}{cell}"
         )
         for rel in f.related:
-            console.print(f"    [dim]related {escape(rel.path)}:{rel.line}: {escape(rel.message)}[/]")
+            console.print(
+                f"    [dim]related {escape(rel.path)}:{rel.line}: {escape(rel.message)}[/]"
+            )
         console.print(f"    [dim]fix: {escape(f.fix)}[/]")
     for s in report.suppressions:
-        console.print(f"[bold]{escape(s.path)}:{s.line}[/]: [magenta]suppression[/] {escape(s.message)}")
+        console.print(
+            f"[bold]{escape(s.path)}:{s.line}[/]: [magenta]suppression[/] {escape(s.message)}"
+        )
     for e in report.errors:
         console.print(f"[bold]{escape(e.path)}[/]: [magenta]error[/] {escape(e.message)}")
     counts = report.count_by_severity()

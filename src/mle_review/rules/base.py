@@ -112,8 +112,13 @@ class Rule:
 
     def render_doc(self) -> str:
         """Plain-markdown documentation, as printed by ``mle-review rules ID``."""
-        out = [f"# {self.id} {self.slug}", "", f"{self.title}. Default severity: `{self.severity.value}`, "
-               f"confidence: `{self.confidence.value}`.", ""]
+        out = [
+            f"# {self.id} {self.slug}",
+            "",
+            f"{self.title}. Default severity: `{self.severity.value}`, "
+            f"confidence: `{self.confidence.value}`.",
+            "",
+        ]
         for attr, heading in RuleDoc.HEADINGS:
             value = getattr(self.doc, attr)
             out.append(f"## {heading}")

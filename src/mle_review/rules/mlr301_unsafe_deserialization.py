@@ -5,13 +5,13 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from mle_review.engine.context import ModuleContext, Role
 from mle_review.engine.astutil import (
     call_kwarg,
     is_false,
     is_true,
     param_tainted,
 )
+from mle_review.engine.context import ModuleContext, Role
 from mle_review.models import Confidence, Severity
 from mle_review.rules.base import Hit, Rule, RuleDoc, register
 
@@ -69,11 +69,11 @@ class UnsafeDeserialization(Rule):
             "any caller can pick the file."
         ),
         example=(
-            "import joblib\nimport torch\n\nmodel = joblib.load(\"model.pkl\")\n"
+            'import joblib\nimport torch\n\nmodel = joblib.load("model.pkl")\n'
             "state = torch.load(path, weights_only=False)\n"
         ),
         use_instead=(
-            "import torch\nfrom safetensors.torch import load_file\n\nstate = load_file(\"model.safetensors\")\n"
+            'import torch\nfrom safetensors.torch import load_file\n\nstate = load_file("model.safetensors")\n'
             "state = torch.load(path, weights_only=True)\n"
         ),
         options=(
@@ -125,7 +125,11 @@ class UnsafeDeserialization(Rule):
             loader = call_kwarg(call, "Loader")
             if loader is None and len(call.args) >= 2:
                 loader = call.args[1]
-            loader_name = (ctx.call_name(ast.Call(func=loader, args=[], keywords=[])) or "") if loader is not None else ""
+            loader_name = (
+                (ctx.call_name(ast.Call(func=loader, args=[], keywords=[])) or "")
+                if loader is not None
+                else ""
+            )
             if loader_name.rsplit(".", 1)[-1] in _YAML_SAFE_LOADERS:
                 return None
             return Hit.at(
@@ -134,7 +138,11 @@ class UnsafeDeserialization(Rule):
                 fix="Use `yaml.safe_load(...)` or pass `Loader=yaml.SafeLoader`.",
             )
         if name in ("yaml.unsafe_load", "yaml.unsafe_load_all"):
-            return Hit.at(call, f"`{name}` constructs arbitrary Python objects from the document", fix="Use `yaml.safe_load(...)`.")
+            return Hit.at(
+                call,
+                f"`{name}` constructs arbitrary Python objects from the document",
+                fix="Use `yaml.safe_load(...)`.",
+            )
         if name in _KERAS_LOADERS and is_false(call_kwarg(call, "safe_mode")):
             return Hit.at(
                 call,
