@@ -6,6 +6,7 @@ Unknown keys and unknown rule IDs are errors (exit 2): a typo in an
 
 from __future__ import annotations
 
+import sys
 import fnmatch
 from pathlib import Path
 from typing import Literal
@@ -15,10 +16,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from mle_review.models import Confidence, Severity
 from mle_review.rules.catalog import CATALOG, SLUG_TO_ID
 
-try:
+if sys.version_info >= (3, 11):
     import tomllib
-except ModuleNotFoundError:  # pragma: no cover
-    import tomli as tomllib  # type: ignore[no-redef]
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 
 class ConfigError(Exception):

@@ -1,15 +1,18 @@
 """Read declared dependencies from the files Python projects actually use.
 
-Only what rules need: each requirement's name, version specifier, line and
-whether it is exactly pinned, plus lock-file versions. Parsing is tolerant:
-a line it does not understand is skipped, never fatal.
+Only what rules need: each requirement's name, version specifier, line,
+where in the file it was declared and whether it is exactly pinned, plus
+lock-file versions. Parsing is tolerant: a line it does not understand is
+skipped, never fatal.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import Any
 
 try:  # Python 3.11+
     import tomllib
@@ -31,8 +34,24 @@ LOCK_FILES = frozenset(
     }
 )
 
+# Where a requirement was declared. Rules use it to tell published library
+# metadata (which conventionally uses ranges) from application environments.
+SECTION_REQUIREMENTS = "requirements"  # requirements*.txt / *.in
+SECTION_PROJECT = "project"  # [project].dependencies
+SECTION_OPTIONAL = "optional"  # [project.optional-dependencies]
+SECTION_GROUP = "group"  # [dependency-groups] (PEP 735, never published)
+SECTION_POETRY = "poetry"  # [tool.poetry.dependencies]
+SECTION_POETRY_GROUP = "poetry-group"  # poetry groups / dev-dependencies
+SECTION_SETUP_CFG = "setup-cfg"  # install_requires / extras_require
+SECTION_CONDA = "conda"  # environment.yml conda entries
+SECTION_CONDA_PIP = "conda-pip"  # environment.yml pip: entries
+SECTION_PIPFILE = "pipfile"  # Pipfile [packages] / [dev-packages]
+
 _REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?\s*(.*)$")
 _VERSION = re.compile(r"(\d+(?:\.\d+)*)")
+_COMMIT = re.compile(r"@[0-9a-fA-F]{40}\b")
+_ARCHIVE_URL = re.compile(r"\.(whl|tar\.gz|zip|tar\.bz2)(#|$|\s)|#sha256=", re.IGNORECASE)
+_EGG = re.compile(r"#egg=([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 
 @dataclass(frozen=True)
@@ -42,7 +61,8 @@ class Requirement:
     line: int
     raw: str
     hashed: bool = False
-    url: bool = False  # VCS/URL reference; pinned only with a commit
+    url: bool = False  # VCS/URL reference; pinned only with a commit or a fixed archive
+    section: str = ""  # one of the SECTION_* values ("" when unknown)
 
     @property
     def exact(self) -> bool:
@@ -50,7 +70,7 @@ class Requirement:
         if self.hashed:
             return True
         if self.url:
-            return bool(re.search(r"@[0-9a-f]{40}\b", self.raw))
+            return bool(_COMMIT.search(self.raw) or _ARCHIVE_URL.search(self.raw))
         return spec.startswith(("==", "===")) and "*" not in spec and "," not in spec
 
     def lower_bound(self) -> tuple[int, ...] | None:
@@ -68,26 +88,33 @@ def normalise_name(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def _parse_requirement(text: str, line: int) -> Requirement | None:
+def _parse_requirement(text: str, line: int, section: str = "") -> Requirement | None:
     text = text.split(" #", 1)[0].strip()
     if not text or text.startswith(("#", "-")):
         return None
-    url = False
-    if " @ " in text:
-        name_part = text.split(" @ ", 1)[0]
-        text_spec = ""
-        url = True
-    else:
-        name_part, text_spec = text, ""
-    text_spec_source = name_part.split(";", 1)[0]
-    m = _REQ_NAME.match(text_spec_source)
+    if " @ " in text or re.match(r"^[\w.-]+(\[[^\]]*\])?@\s*\w+\+?\w*://", text):
+        # PEP 508 direct reference: name @ url
+        name_part = re.split(r"\s*@\s*", text, maxsplit=1)[0]
+        m = _REQ_NAME.match(name_part.split(";", 1)[0])
+        if not m:
+            return None
+        return Requirement(
+            normalise_name(m.group(1)), "", line, text, "--hash" in text, True, section
+        )
+    if "://" in text:
+        # bare URL / VCS line (git+https://...#egg=name): only usable with an egg name
+        egg = _EGG.search(text)
+        if not egg:
+            return None
+        return Requirement(
+            normalise_name(egg.group(1)), "", line, text, "--hash" in text, True, section
+        )
+    m = _REQ_NAME.match(text.split(";", 1)[0])
     if not m:
         return None
-    if not url:
-        text_spec = m.group(3).strip().strip("()")
     hashed = "--hash" in text
-    text_spec = text_spec.split("--hash", 1)[0].strip().rstrip("\\").strip()
-    return Requirement(normalise_name(m.group(1)), text_spec, line, text.strip(), hashed, url)
+    spec = m.group(3).split("--hash", 1)[0].strip().rstrip("\\").strip().strip("()").strip()
+    return Requirement(normalise_name(m.group(1)), spec, line, text, hashed, False, section)
 
 
 def parse_requirements_txt(text: str) -> list[Requirement]:
@@ -100,7 +127,7 @@ def parse_requirements_txt(text: str) -> list[Requirement]:
         while logical.rstrip().endswith("\\") and i + 1 < len(lines):
             i += 1
             logical = logical.rstrip()[:-1] + " " + lines[i]
-        req = _parse_requirement(logical, start + 1)
+        req = _parse_requirement(logical, start + 1, SECTION_REQUIREMENTS)
         if req:
             reqs.append(req)
         i += 1
@@ -108,51 +135,118 @@ def parse_requirements_txt(text: str) -> list[Requirement]:
 
 
 def _find_line(lines: list[str], needle: str, start: int = 0) -> int:
+    """1-based line of ``needle`` as a whole token at or after index ``start``; 0 when absent."""
     pat = re.compile(
-        r"(^|[\"'\s\[])" + re.escape(needle) + r"($|[\s\"'\[<>=!~;,@^*])", re.IGNORECASE
+        r"(^|[\"'\s\[{,:])" + re.escape(needle) + r"($|[\s\"'\[\]<>=!~;,@^*:])", re.IGNORECASE
     )
     for i in range(start, len(lines)):
         if pat.search(lines[i]):
             return i + 1
-    return 1
+    return 0
+
+
+def _header_index(lines: list[str], header: str) -> int | None:
+    """Index of the line holding TOML/INI table ``[header]`` (dotted parts may be quoted)."""
+    parts = [re.escape(p) for p in header.split(".")]
+    pat = re.compile(
+        r"^\s*\[\s*" + r"\s*\.\s*".join(rf"[\"']?{p}[\"']?" for p in parts) + r"\s*\]\s*(#.*)?$"
+    )
+    for i, line in enumerate(lines):
+        if pat.match(line):
+            return i
+    return None
+
+
+def _locate(lines: list[str], spec: str, name: str, start: int) -> int:
+    """Line of a dependency declared inside a table that starts at ``start``."""
+    for needle in (spec.strip(), name):
+        if not needle:
+            continue
+        found = _find_line(lines, needle, start)
+        if found:
+            return found
+    for needle in (spec.strip(), name):  # declared above its table (dotted keys, inline tables)
+        found = _find_line(lines, needle, 0) if needle else 0
+        if found:
+            return found
+    return start + 1 if start < len(lines) else 1
+
+
+def _table(data: dict[str, Any], *keys: str) -> dict[str, Any]:
+    cur: Any = data
+    for key in keys:
+        cur = cur.get(key, {}) if isinstance(cur, dict) else {}
+    return cur if isinstance(cur, dict) else {}
 
 
 def parse_pyproject(text: str) -> list[Requirement]:
     data = tomllib.loads(text)
     lines = text.splitlines()
     reqs: list[Requirement] = []
-    project = data.get("project", {})
-    specs: list[str] = list(project.get("dependencies", []) or [])
+    project = _table(data, "project")
+    pep621: list[tuple[str, str, int]] = []
+    project_start = _header_index(lines, "project") or 0
+    for spec in project.get("dependencies", []) or []:
+        pep621.append((spec, SECTION_PROJECT, project_start))
+    optional_start = _header_index(lines, "project.optional-dependencies")
     for group in (project.get("optional-dependencies", {}) or {}).values():
-        specs.extend(group or [])
-    for group in (data.get("dependency-groups", {}) or {}).values():
-        specs.extend(s for s in group or [] if isinstance(s, str))
-    for spec in specs:
-        parsed = _parse_requirement(spec, 0)
-        if parsed:
-            line = _find_line(lines, spec.split(";")[0].strip()) if spec else 1
-            reqs.append(
-                Requirement(parsed.name, parsed.spec, line, spec, parsed.hashed, parsed.url)
+        for spec in group or []:
+            pep621.append(
+                (
+                    spec,
+                    SECTION_OPTIONAL,
+                    project_start if optional_start is None else optional_start,
+                )
             )
-    poetry = data.get("tool", {}).get("poetry", {})
-    tables = [poetry.get("dependencies", {}) or {}]
-    for grp in (poetry.get("group", {}) or {}).values():
-        tables.append(grp.get("dependencies", {}) or {})
-    tables.append(poetry.get("dev-dependencies", {}) or {})
-    for table in tables:
+    groups_start = _header_index(lines, "dependency-groups") or 0
+    for group in (data.get("dependency-groups", {}) or {}).values():
+        for spec in group or []:
+            if isinstance(spec, str):  # {include-group = ...} entries are not requirements
+                pep621.append((spec, SECTION_GROUP, groups_start))
+    for spec, section, start in pep621:
+        if not isinstance(spec, str):
+            continue
+        parsed = _parse_requirement(spec, 0, section)
+        if parsed:
+            line = _locate(lines, spec.split(";")[0], parsed.name, start)
+            reqs.append(
+                Requirement(
+                    parsed.name, parsed.spec, line, spec, parsed.hashed, parsed.url, section
+                )
+            )
+    poetry = _table(data, "tool", "poetry")
+    tables: list[tuple[dict[str, Any], str, int]] = [
+        (
+            _table(poetry, "dependencies"),
+            SECTION_POETRY,
+            _header_index(lines, "tool.poetry.dependencies") or 0,
+        )
+    ]
+    for gname, grp in (poetry.get("group", {}) or {}).items():
+        start = _header_index(lines, f"tool.poetry.group.{gname}.dependencies") or 0
+        tables.append((_table(grp, "dependencies"), SECTION_POETRY_GROUP, start))
+    dev_start = _header_index(lines, "tool.poetry.dev-dependencies") or 0
+    tables.append((_table(poetry, "dev-dependencies"), SECTION_POETRY_GROUP, dev_start))
+    for table, section, start in tables:
         for name, value in table.items():
             if name.lower() == "python":
                 continue
             if isinstance(value, dict):
                 spec = str(value.get("version", ""))
                 is_url = "git" in value or "url" in value or "path" in value
-                raw = f"{name} = {value}"
+            elif isinstance(value, list):  # multiple-constraint form: never a single exact pin
+                spec, is_url = (
+                    ",".join(str(v.get("version", "")) for v in value if isinstance(v, dict)),
+                    False,
+                )
             else:
-                spec, is_url, raw = str(value), False, f"{name} = {value}"
+                spec, is_url = str(value), False
+            raw = f"{name} = {value}"
+            if is_url and isinstance(value, dict) and value.get("rev"):
+                raw += f" @{value.get('rev')}"
             spec = _poetry_spec(spec)
-            reqs.append(
-                Requirement(normalise_name(name), spec, _find_line(lines, name), raw, False, is_url)
-            )
+            line = _find_line(lines, name, start) or _find_line(lines, name) or start + 1
+            reqs.append(Requirement(normalise_name(name), spec, line, raw, False, is_url, section))
     return reqs
 
 
@@ -161,36 +255,89 @@ def _poetry_spec(spec: str) -> str:
     if spec in ("", "*"):
         return ""
     if spec[0].isdigit():
-        return "==" + spec
+        return "==" + spec  # poetry reads a bare version as an exact pin
     if spec.startswith("^") or (spec.startswith("~") and not spec.startswith("~=")):
         return ">=" + spec.lstrip("^~")
     return spec
 
 
+def pyproject_is_library(text: str) -> bool:
+    """Is this pyproject a distributable package (whose metadata conventionally uses ranges)?
+
+    An application project opts out of packaging (``[tool.uv] package = false``,
+    ``[tool.poetry] package-mode = false``) or declares no build backend at all
+    (``uv init`` for an app writes none).
+    """
+    try:
+        data = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return False
+    if _table(data, "tool", "uv").get("package") is False:
+        return False
+    if _table(data, "tool", "poetry").get("package-mode") is False:
+        return False
+    return "build-system" in data or bool(_table(data, "tool", "poetry"))
+
+
+_INI_KEY = re.compile(r"^([A-Za-z0-9_.-]+)\s*[=:]\s*(.*)$")
+
+
 def parse_setup_cfg(text: str) -> list[Requirement]:
+    """``[options] install_requires`` and every key of ``[options.extras_require]``."""
     reqs: list[Requirement] = []
-    in_block = False
+    section = ""
+    collecting = False
     for i, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
-        if re.match(r"^(install_requires|[\w-]+)\s*=", stripped) and not line.startswith(
-            (" ", "\t")
-        ):
-            key = stripped.split("=", 1)[0].strip()
-            in_block = key == "install_requires" or (in_block and False)
-            rest = stripped.split("=", 1)[1].strip()
-            if key == "install_requires" and rest:
-                req = _parse_requirement(rest, i)
+        if not stripped or stripped.startswith(("#", ";")):
+            continue
+        indented = line[0] in (" ", "\t")
+        if not indented and stripped.startswith("[") and stripped.endswith("]"):
+            section = stripped[1:-1].strip().lower()
+            collecting = False
+            continue
+        if not indented:
+            m = _INI_KEY.match(stripped)
+            if not m:
+                collecting = False
+                continue
+            key, rest = m.group(1).lower(), m.group(2).strip()
+            collecting = (
+                section == "options" and key == "install_requires"
+            ) or section == "options.extras_require"
+            if collecting and rest:
+                req = _parse_requirement(rest, i, SECTION_SETUP_CFG)
                 if req:
                     reqs.append(req)
             continue
-        if stripped.startswith("["):
-            in_block = stripped == "[options.extras_require]"
-            continue
-        if in_block and line.startswith((" ", "\t")) and stripped:
-            req = _parse_requirement(stripped, i)
+        if collecting:
+            req = _parse_requirement(stripped, i, SECTION_SETUP_CFG)
             if req:
                 reqs.append(req)
     return reqs
+
+
+_CONDA_SPEC = re.compile(r"^([A-Za-z0-9._-]+)\s*(?:(=+)\s*([^\s]*)|\s+([0-9][^\s]*))?$")
+
+
+def _conda_spec(item: str) -> tuple[str, str] | None:
+    """(name, pip-style spec) for a conda match spec like ``numpy=1.26.4=py311_0``.
+
+    ``name=1.26.4`` (three or more components, or with a build string) is
+    treated as exact; ``name=1.26`` and wildcards are ranges, written
+    ``==1.26.*`` so the lower bound survives.
+    """
+    m = _CONDA_SPEC.match(item.split("::")[-1].strip())
+    if not m:
+        return None
+    name = m.group(1)
+    version = m.group(3) if m.group(2) else (m.group(4) or "")
+    if not version:
+        return name, ""
+    base, _, build = version.partition("=")
+    if "*" not in base and (build or base.count(".") >= 2):
+        return name, "==" + base
+    return name, "==" + base.rstrip(".*") + ".*"
 
 
 def parse_environment_yml(text: str) -> list[Requirement]:
@@ -198,30 +345,33 @@ def parse_environment_yml(text: str) -> list[Requirement]:
     lines = text.splitlines()
     reqs: list[Requirement] = []
     deps = data.get("dependencies", []) if isinstance(data, dict) else []
+    cursor = 0
+    entries: list[tuple[str, bool]] = []
     for dep in deps or []:
-        items = dep.get("pip", []) if isinstance(dep, dict) else [dep]
-        for item in items or []:
-            if not isinstance(item, str):
-                continue
-            conda = "::" in item or (
-                "=" in item and "==" not in item and not re.search(r"[<>~!]", item)
+        if isinstance(dep, dict):
+            entries.extend(
+                (item, True) for item in dep.get("pip", []) or [] if isinstance(item, str)
             )
-            spec_text = item.split("::")[-1]
-            if conda:
-                # conda syntax: name=1.2.3 (exact unless wildcard) or name>=x
-                m = re.match(r"^([A-Za-z0-9._-]+)\s*(=+)?\s*([^\s]*)$", spec_text)
-                if not m:
-                    continue
-                name, version = m.group(1), m.group(3)
-                spec = "==" + version if version and "*" not in version and m.group(2) else ""
-                if m.group(2) and not version:
-                    spec = ""
-            else:
-                parsed = _parse_requirement(spec_text, 0)
-                if not parsed:
-                    continue
-                name, spec = parsed.name, parsed.spec
-            reqs.append(Requirement(normalise_name(name), spec, _find_line(lines, name), item))
+        elif isinstance(dep, str):
+            entries.append((dep, False))
+    for item, pip in entries:
+        if pip or re.search(r"[<>~!]|==", item.split("::")[-1]):
+            parsed = _parse_requirement(item.split("::")[-1], 0)
+            if not parsed:
+                continue
+            name, spec, url = parsed.name, parsed.spec, parsed.url
+        else:
+            conda = _conda_spec(item)
+            if conda is None:
+                continue
+            name, spec, url = conda[0], conda[1], False
+        section = SECTION_CONDA_PIP if pip else SECTION_CONDA
+        line = _find_line(lines, item.strip(), cursor) or _find_line(
+            lines, name.split("::")[-1], cursor
+        )
+        if line:
+            cursor = line  # entries are listed in file order
+        reqs.append(Requirement(normalise_name(name), spec, line or 1, item, False, url, section))
     return reqs
 
 
@@ -230,38 +380,40 @@ def parse_pipfile(text: str) -> list[Requirement]:
     lines = text.splitlines()
     reqs: list[Requirement] = []
     for table in ("packages", "dev-packages"):
+        start = _header_index(lines, table) or 0
         for name, value in (data.get(table, {}) or {}).items():
+            raw = f"{name} = {value}"
             if isinstance(value, dict):
                 spec = str(value.get("version", ""))
                 is_url = "git" in value or "path" in value or "file" in value
+                if is_url and value.get("ref"):
+                    raw += f" @{value.get('ref')}"
             else:
                 spec, is_url = str(value), False
             spec = "" if spec == "*" else spec
+            line = _find_line(lines, name, start) or _find_line(lines, name) or start + 1
             reqs.append(
-                Requirement(
-                    normalise_name(name),
-                    spec,
-                    _find_line(lines, name),
-                    f"{name} = {value}",
-                    False,
-                    is_url,
-                )
+                Requirement(normalise_name(name), spec, line, raw, False, is_url, SECTION_PIPFILE)
             )
     return reqs
 
 
-def dependency_parser(name: str):  # type: ignore[no-untyped-def]
+Parser = Callable[[str], list[Requirement]]
+
+
+def dependency_parser(name: str) -> Parser | None:
     """The parser for a dependency file name, or None when it is not one."""
     base = PurePosixPath(name).name
     if re.match(r"^requirements.*\.(txt|in)$", base) or base.endswith(".requirements.txt"):
         return parse_requirements_txt
-    return {
+    parsers: dict[str, Parser] = {
         "pyproject.toml": parse_pyproject,
         "setup.cfg": parse_setup_cfg,
         "environment.yml": parse_environment_yml,
         "environment.yaml": parse_environment_yml,
         "Pipfile": parse_pipfile,
-    }.get(base)
+    }
+    return parsers.get(base)
 
 
 def is_dependency_file(name: str) -> bool:
@@ -272,8 +424,7 @@ def parse_dependencies(name: str, text: str) -> list[Requirement]:
     parser = dependency_parser(name)
     if parser is None:
         return []
-    result: list[Requirement] = parser(text)
-    return result
+    return parser(text)
 
 
 def locked_versions(name: str, text: str) -> dict[str, tuple[int, ...]]:

@@ -77,7 +77,7 @@ def _cell_source(cell: dict[str, object]) -> list[str]:
     if isinstance(src, str):
         text = src
     elif isinstance(src, list) and all(isinstance(s, str) for s in src):
-        text = "".join(src)  # type: ignore[arg-type]
+        text = "".join(src)
     else:
         raise NotebookError("cell source is neither a string nor a list of strings")
     return text.splitlines()

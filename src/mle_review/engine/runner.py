@@ -13,8 +13,9 @@ import hashlib
 import time
 import warnings
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from mle_review.config import Config
@@ -95,7 +96,7 @@ class Engine:
             c.rel_path: c.abs_path for c in cands if c.kind in (FileKind.DEPENDENCY, FileKind.LOCK)
         }
         folders = {Path(c.rel_path).parent for c in cands}
-        extra: set[Path] = set()
+        extra: set[Path] = set()  # every folder from the scanned files up to the root
         for folder in folders:
             cur = folder
             while True:
@@ -113,22 +114,22 @@ class Engine:
                     files.setdefault(relpath(child, self.root), child)
         for rel, path in files.items():
             parent = Path(rel).parent.as_posix()
-            folder = "" if parent == "." else parent
+            folder_key = "" if parent == "." else parent
             name = Path(rel).name
             if name in LOCK_FILES:
-                project.lock_dirs.add(folder)
+                project.lock_dirs.add(folder_key)
             try:
                 text = read_text(path, self.config.max_file_size)
             except ReadError:
                 continue
             if name in LOCK_FILES:
-                project.locked_by_dir.setdefault(folder, {}).update(locked_versions(name, text))
+                project.locked_by_dir.setdefault(folder_key, {}).update(locked_versions(name, text))
                 continue
             try:
                 reqs = parse_dependencies(name, text)
             except Exception:
                 continue
-            project.requirements_by_dir.setdefault(folder, []).extend(reqs)
+            project.requirements_by_dir.setdefault(folder_key, []).extend(reqs)
 
     def _load_one(
         self, project: ProjectContext, cand: Candidate, text: str, states: dict[str, _FileState]
@@ -198,7 +199,7 @@ class Engine:
             for rule in self.rules:
                 self._collect(
                     rule,
-                    lambda r=rule, m=module: r.check_module(m),
+                    partial(rule.check_module, module),
                     module.path,
                     states,
                     findings,
@@ -211,7 +212,7 @@ class Engine:
             for rule in self.rules:
                 self._collect(
                     rule,
-                    lambda r=rule, t=text: r.check_text(t),
+                    partial(rule.check_text, text),
                     text.path,
                     states,
                     findings,
@@ -221,7 +222,7 @@ class Engine:
                 timings[text.path] = timings.get(text.path, 0.0) + time.perf_counter() - started
         for rule in self.rules:
             self._collect(
-                rule, lambda r=rule: r.check_project(project), None, states, findings, errors
+                rule, partial(rule.check_project, project), None, states, findings, errors
             )
         findings.sort(key=Finding.sort_key)
         return findings, errors
@@ -229,12 +230,12 @@ class Engine:
     def _collect(
         self,
         rule: Rule,
-        produce,
+        produce: Callable[[], Iterable[Hit]],
         path: str | None,
         states: dict[str, _FileState],
         out: list[Finding],
         errors: list[FileError],
-    ) -> None:  # type: ignore[no-untyped-def]
+    ) -> None:
         try:
             hits = list(produce())
         except Exception as exc:
