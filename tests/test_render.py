@@ -23,6 +23,16 @@ def _normalise(text: str) -> str:
     return re.sub(r'"(semanticVersion|version)": "\d+\.\d+\.\d+"', r'"\1": "X"', text)
 
 
+def _stable_sarif(text: str) -> str:
+    """Drop the driver's full rule list (it grows with every rule; the schema tests cover it)."""
+    log = json.loads(text)
+    for run in log["runs"]:
+        run["tool"]["driver"]["rules"] = []
+        for result in run["results"]:
+            result.pop("ruleIndex", None)
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
 def check_snapshot(name: str, text: str) -> None:
     path = SNAPSHOTS / name
     text = _normalise(text)
@@ -51,7 +61,7 @@ def test_scan_formats_snapshot(
         fmt,
     )
     assert result.code == 1, result.err
-    check_snapshot(f"scan.{suffix}", result.out)
+    check_snapshot(f"scan.{suffix}", _stable_sarif(result.out) if fmt == "sarif" else result.out)
 
 
 def test_json_is_only_json_and_matches_contract(

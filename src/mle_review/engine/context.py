@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property
 from pathlib import PurePosixPath
+from typing import TypeVar
 
 from mle_review.config import Config, path_matches
 from mle_review.engine.deps import Requirement
@@ -39,10 +40,14 @@ class ImportMap:
     functions); a later import of the same name wins, which is what runs.
     """
 
-    def __init__(self, tree: ast.AST) -> None:
+    def __init__(self, tree: ast.AST, nodes: list[ast.AST] | None = None) -> None:
         self.names: dict[str, str] = {}
         self.modules: set[str] = set()
-        for node in ast.walk(tree):
+        if nodes is None:
+            nodes = [n for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))]
+        for node in sorted(
+            nodes, key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0))
+        ):
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     self.modules.add(alias.name)
@@ -167,6 +172,35 @@ def detect_roles(
 
 # --- contexts -------------------------------------------------------------------
 
+_N = TypeVar("_N", bound=ast.AST)
+
+
+def _index_tree(tree: ast.AST) -> tuple[dict[type[ast.AST], list[ast.AST]], dict[ast.AST, ast.AST]]:
+    """One pass over the tree: nodes grouped by type, and child -> parent links."""
+    by_type: dict[type[ast.AST], list[ast.AST]] = {}
+    parents: dict[ast.AST, ast.AST] = {}
+    stack: list[ast.AST] = [tree]
+    node_type = ast.AST
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        bucket = by_type.get(kind)
+        if bucket is None:
+            by_type[kind] = [node]
+        else:
+            bucket.append(node)
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, node_type):
+                        parents[item] = node
+                        stack.append(item)
+            elif isinstance(value, node_type):
+                parents[value] = node
+                stack.append(value)
+    return by_type, parents
+
 
 @dataclass
 class ModuleContext:
@@ -180,29 +214,37 @@ class ModuleContext:
     notebook: Notebook | None = None
     roles: frozenset[Role] = frozenset({Role.OTHER})
     imports: ImportMap = field(init=False)
+    parents: dict[ast.AST, ast.AST] = field(init=False, repr=False)
+    _by_type: dict[type[ast.AST], list[ast.AST]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.imports = ImportMap(self.tree)
+        self._by_type, self.parents = _index_tree(self.tree)
+        self.imports = ImportMap(self.tree, [*self.nodes(ast.Import), *self.nodes(ast.ImportFrom)])
 
     @cached_property
     def lines(self) -> list[str]:
         return self.source.splitlines()
 
-    @cached_property
-    def parents(self) -> dict[ast.AST, ast.AST]:
-        """Child -> parent links, built lazily for rules that need to look up the tree."""
-        links: dict[ast.AST, ast.AST] = {}
-        for node in ast.walk(self.tree):
-            for child in ast.iter_child_nodes(node):
-                links[child] = node
-        return links
+    def nodes(self, kind: type[_N]) -> list[_N]:
+        """All nodes of one AST type, from the single walk done at load time.
+
+        Rules should use this (or ``calls``) instead of walking the tree again:
+        a tree walk in Python costs about as much as parsing the file.
+        """
+        return self._by_type.get(kind, [])  # type: ignore[return-value]
 
     @cached_property
     def calls(self) -> list[ast.Call]:
         """Every call in source order; most rules start here."""
-        found = [n for n in ast.walk(self.tree) if isinstance(n, ast.Call)]
-        found.sort(key=lambda n: (n.lineno, n.col_offset))
-        return found
+        return sorted(self.nodes(ast.Call), key=lambda n: (n.lineno, n.col_offset))
+
+    @cached_property
+    def functions(self) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+        found: list[ast.FunctionDef | ast.AsyncFunctionDef] = [
+            *self.nodes(ast.FunctionDef),
+            *self.nodes(ast.AsyncFunctionDef),
+        ]
+        return sorted(found, key=lambda n: n.lineno)
 
     def has_role(self, *roles: Role) -> bool:
         return any(r in self.roles for r in roles)

@@ -76,19 +76,31 @@ class Engine:
         states: dict[str, _FileState] = {}
         cands = list(candidates)
         self._collect_dependency_context(project, cands)
-        for cand in cands:
-            if cand.kind == FileKind.LOCK:
-                continue
-            try:
-                text = read_text(cand.abs_path, self.config.max_file_size)
-            except ReadError as exc:
-                errors.append(FileError(path=cand.rel_path, message=str(exc)))
-                continue
-            try:
-                self._load_one(project, cand, text, states)
-            except _ParseError as exc:
-                errors.append(FileError(path=cand.rel_path, message=str(exc)))
+        with warnings.catch_warnings():
+            # SyntaxWarnings (odd escapes) in reviewed code are not the user's error here
+            warnings.simplefilter("ignore")
+            for cand in cands:
+                self._load_candidate(project, cand, errors, states)
         return project, errors, states
+
+    def _load_candidate(
+        self,
+        project: ProjectContext,
+        cand: Candidate,
+        errors: list[FileError],
+        states: dict[str, _FileState],
+    ) -> None:
+        if cand.kind == FileKind.LOCK:
+            return
+        try:
+            text = read_text(cand.abs_path, self.config.max_file_size)
+        except ReadError as exc:
+            errors.append(FileError(path=cand.rel_path, message=str(exc)))
+            return
+        try:
+            self._load_one(project, cand, text, states)
+        except _ParseError as exc:
+            errors.append(FileError(path=cand.rel_path, message=str(exc)))
 
     def _collect_dependency_context(self, project: ProjectContext, cands: list[Candidate]) -> None:
         """Dependency pins and lock files from scanned files and from the folders above them."""
@@ -351,11 +363,7 @@ class _ParseError(Exception):
 
 def _parse_python(source: str, path: str, notebook: bool) -> ast.Module:
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter(
-                "ignore"
-            )  # SyntaxWarning for odd escapes is not the user's error here
-            return ast.parse(source, filename=path)
+        return ast.parse(source, filename=path)
     except SyntaxError as exc:
         hint = ""
         text = exc.text or ""

@@ -1,0 +1,285 @@
+"""Scan speed and memory against the floor of merely parsing the same files.
+
+    python benchmarks/bench_scan.py                 # generate a >= 50,000-line corpus in a temp dir
+    python benchmarks/bench_scan.py --corpus PATH   # measure an existing tree instead
+    python benchmarks/bench_scan.py --lines 200000  # a bigger generated corpus
+
+Prints files, lines, the scan's wall seconds and lines per second (in-process
+and as a CLI subprocess), the CLI's peak RSS, the pure ``ast.parse`` time of
+the same files, and the ratio between scan and parse. Targets: scan within 3x
+of the parse floor, peak RSS under 250 MB. If bandit is installed, it is timed
+on the same corpus too. Figures are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from mle_review.config import Config
+from mle_review.engine.runner import scan_paths
+
+TRAIN = '''"""Training entry point for the {name} model."""
+
+import argparse
+import json
+import random
+
+import joblib
+import numpy as np
+import pandas as pd
+from sklearn.ensemble import GradientBoostingClassifier
+from sklearn.metrics import classification_report, roc_auc_score
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+
+from {pkg}.features import build_{name}_features
+
+NUMERIC = {numeric}
+
+
+def load(path: str) -> pd.DataFrame:
+    frame = pd.read_csv(path, parse_dates=["event_time"])
+    frame = frame.sort_values("event_time")
+    return frame.dropna(subset=["label"])
+
+
+def split(frame: pd.DataFrame, seed: int):
+    y = frame.pop("label")
+    return train_test_split(frame, y, test_size=0.2, random_state=seed)
+
+
+def fit(X_train, y_train, params: dict):
+    scaler = StandardScaler()
+    X_scaled = scaler.fit_transform(X_train[NUMERIC])
+    model = GradientBoostingClassifier(**params)
+    model.fit(X_scaled, y_train)
+    return scaler, model
+
+
+def evaluate(scaler, model, X_test, y_test) -> dict:
+    proba = model.predict_proba(scaler.transform(X_test[NUMERIC]))[:, 1]
+    report = classification_report(y_test, proba > 0.5, output_dict=True)
+    return {{"auc": roc_auc_score(y_test, proba), "f1": report["1"]["f1-score"]}}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data", default="data/{name}.csv")
+    parser.add_argument("--seed", type=int, default={seed})
+    parser.add_argument("--out", default="artifacts/{name}")
+    args = parser.parse_args()
+    random.seed(args.seed)
+    np.random.seed(args.seed)
+    frame = build_{name}_features(load(args.data))
+    X_train, X_test, y_train, y_test = split(frame, args.seed)
+    params = json.load(open("configs/{name}.json"))
+    scaler, model = fit(X_train, y_train, params)
+    metrics = evaluate(scaler, model, X_test, y_test)
+    with open(f"{{args.out}}/metrics.json", "w") as fh:
+        json.dump(metrics, fh)
+    joblib.dump((scaler, model), f"{{args.out}}/model-{{args.seed}}.joblib")
+    previous = joblib.load("artifacts/{name}/previous.joblib")
+    print(metrics, type(previous))
+
+
+if __name__ == "__main__":
+    main()
+'''
+
+FEATURES = '''"""Feature engineering for {name}."""
+
+import numpy as np
+import pandas as pd
+
+
+def build_{name}_features(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+{lines}
+    return out
+
+
+def {name}_ratio(frame: pd.DataFrame, num: str, den: str) -> pd.Series:
+    return frame[num] / (frame[den].abs() + 1.0)
+
+
+def {name}_bucket(values: pd.Series, edges: list[float]) -> pd.Series:
+    return pd.cut(values, bins=edges, labels=False, include_lowest=True)
+'''
+
+SERVE = '''"""HTTP scoring for {name}."""
+
+import logging
+
+import joblib
+import pandas as pd
+from fastapi import FastAPI
+from pydantic import BaseModel
+
+logger = logging.getLogger(__name__)
+app = FastAPI()
+SCALER, MODEL = joblib.load("artifacts/{name}/model-{seed}.joblib")
+MODEL_VERSION = "{name}-{seed}"
+
+
+class Request(BaseModel):
+    customer_id: str
+{fields}
+
+
+@app.post("/predict")
+def predict(req: Request) -> dict:
+    frame = pd.DataFrame([req.model_dump()])
+    proba = float(MODEL.predict_proba(SCALER.transform(frame[{numeric}]))[0, 1])
+    logger.info("scored", extra={{"model_version": MODEL_VERSION, "latency_ms": 3}})
+    return {{"probability": proba, "model_version": MODEL_VERSION}}
+'''
+
+
+def generate(dest: Path, min_lines: int) -> None:
+    rng = random.Random(0)
+    total = 0
+    i = 0
+    while total < min_lines:
+        name = f"model{i:04d}"
+        pkg = dest / f"pkg{i // 25:03d}"
+        (pkg / "serve").mkdir(parents=True, exist_ok=True)
+        numeric = [f"f{rng.randint(0, 99)}" for _ in range(rng.randint(3, 8))]
+        feature_lines = "\n".join(
+            f'    out["{c}_log"] = np.log1p(out["{c}"].clip(lower=0))\n'
+            f'    out["{c}_z"] = (out["{c}"] - {rng.random():.3f}) / {rng.random() + 1:.3f}'
+            for c in numeric
+        )
+        fields = "\n".join(f"    {c}: float" for c in numeric)
+        files = {
+            pkg / f"train_{name}.py": TRAIN.format(
+                name=name, pkg=pkg.name, numeric=numeric, seed=rng.randint(1, 999)
+            ),
+            pkg / "features.py" if i % 25 == 0 else pkg / f"features_{name}.py": FEATURES.format(
+                name=name, lines=feature_lines
+            ),
+            pkg / "serve" / f"app_{name}.py": SERVE.format(
+                name=name, seed=rng.randint(1, 999), fields=fields, numeric=numeric
+            ),
+        }
+        for path, text in files.items():
+            path.write_text(text, encoding="utf-8")
+            total += text.count("\n")
+        i += 1
+
+
+def count(root: Path) -> tuple[list[Path], int]:
+    files = sorted(p for p in root.rglob("*.py") if p.is_file())
+    return files, sum(p.read_text(encoding="utf-8", errors="replace").count("\n") for p in files)
+
+
+def parse_floor(files: list[Path]) -> float:
+    started = time.perf_counter()
+    for path in files:
+        ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    return time.perf_counter() - started
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="mle-review scan benchmark")
+    parser.add_argument("--corpus", type=Path, help="measure this tree instead of a generated one")
+    parser.add_argument("--lines", type=int, default=50_000, help="minimum lines to generate")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="best of N for the in-process timings"
+    )
+    args = parser.parse_args(argv)
+
+    tmp: Path | None = None
+    if args.corpus:
+        root = args.corpus.resolve()
+    else:
+        tmp = Path(tempfile.mkdtemp(prefix="mle-review-bench-"))
+        root = tmp / "corpus"
+        root.mkdir()
+        generate(root, args.lines)
+    try:
+        files, lines = count(root)
+        floor = min(parse_floor(files) for _ in range(args.repeat))
+        config = Config()
+        best = float("inf")
+        findings = 0
+        for _ in range(args.repeat):
+            started = time.perf_counter()
+            report = scan_paths([root], root, config)
+            best = min(best, time.perf_counter() - started)
+            findings = len(report.findings)
+
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        started = time.perf_counter()
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "mle_review.cli",
+                "scan",
+                str(root),
+                "--root",
+                str(root),
+                "--format",
+                "json",
+                "--fail-on",
+                "never",
+            ],
+            capture_output=True,
+            text=True,
+        )
+        cli_wall = time.perf_counter() - started
+        peak_kb = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before)
+        cli_findings = len(json.loads(proc.stdout)["findings"]) if proc.returncode == 0 else -1
+
+        print(f"files                 {len(files):>10,}")
+        print(f"lines                 {lines:>10,}")
+        print(f"findings              {findings:>10,}")
+        print(f"ast.parse floor (s)   {floor:>10.3f}")
+        print(f"scan in-process (s)   {best:>10.3f}   ({lines / best:,.0f} lines/s)")
+        print(f"scan / parse ratio    {best / floor:>10.2f}   (target <= 3.0)")
+        print(
+            f"CLI wall (s)          {cli_wall:>10.3f}   ({lines / cli_wall:,.0f} lines/s, includes start-up)"
+        )
+        print(f"CLI peak RSS (MB)     {peak_kb / 1024:>10.1f}   (target < 250)")
+        if cli_findings != findings:
+            print(f"warning: CLI reported {cli_findings} findings, in-process {findings}")
+        bandit = shutil.which("bandit")
+        if bandit:
+            started = time.perf_counter()
+            subprocess.run(
+                [
+                    bandit,
+                    "-r",
+                    str(root),
+                    "-q",
+                    "-f",
+                    "json",
+                    "-o",
+                    str(root.parent / "bandit.json"),
+                ],
+                capture_output=True,
+            )
+            bandit_wall = time.perf_counter() - started
+            print(
+                f"bandit -r wall (s)    {bandit_wall:>10.3f}   (mle-review CLI / bandit = {cli_wall / bandit_wall:.2f})"
+            )
+        else:
+            print("bandit                not installed; skipped")
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
