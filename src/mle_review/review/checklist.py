@@ -1,0 +1,257 @@
+"""The 12-item Review Checklist, judged from findings, tests, the compact and detected constructs.
+
+``gap`` needs evidence of a problem (a finding on the change, a required
+compact field left open). ``pass`` needs positive evidence (a construct in
+the code, a filled compact field). Everything else relevant to the change is
+``unknown`` with the question a human must answer; items the change does not
+touch are ``not-applicable``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from mle_review.knowledge import CHECKLIST, ChecklistItem
+from mle_review.review.classify import ChangeFacts
+from mle_review.review.model import ChecklistEntry
+
+_ANY_CODE = (
+    "data contract",
+    "features",
+    "training",
+    "evaluation/promotion",
+    "artifact",
+    "serving",
+    "rollout",
+    "monitoring",
+)
+
+# which lanes make an item relevant
+_RELEVANT: dict[str, tuple[str, ...]] = {
+    "prediction-contract": ("features", "training", "evaluation/promotion", "serving", "artifact"),
+    "data-contract": ("data contract", "features", "training"),
+    "leakage": ("data contract", "features", "training", "evaluation/promotion"),
+    "reproducibility": ("training", "features", "data contract"),
+    "baseline-comparison": ("training", "evaluation/promotion"),
+    "slices-guardrails": ("evaluation/promotion", "training"),
+    "promotion-gates": ("evaluation/promotion",),
+    "train-serve-parity": ("serving", "features"),
+    "artifact-metadata": ("artifact", "training"),
+    "serving-safety": ("serving", "rollout"),
+    "monitoring": ("serving", "rollout", "monitoring"),
+    "sensitive-data": _ANY_CODE,
+}
+
+_GATE_FAILS_CLOSED = re.compile(
+    r"if\s+[^\n]*(<|>|<=|>=|is None|not )[^\n]*:\s*\n\s+(raise\b|sys\.exit\(\s*[1-9]|exit\(\s*[1-9]|return False)"
+)
+_SEED = re.compile(
+    r"random_state\s*=\s*\d|\bseed\s*\(|set_seed\(|manual_seed\(|seed\s*=\s*\d|SEED\s*=\s*\d"
+)
+_INPUT_SCHEMA = re.compile(r"class\s+\w+\((pydantic\.)?BaseModel\)|pandera|marshmallow|jsonschema")
+_TIMEOUT = re.compile(r"timeout\s*=")
+_MODEL_VERSION = re.compile(r"model_version|\"version\"\s*:|'version'\s*:")
+_SLICES = re.compile(r"groupby\(|\bslices?\b|\bcohorts?\b|\bsegments?\b")
+_PARITY_IMPORT = re.compile(
+    r"^\s*from\s+[\w.]*(feature|preprocess|transform|pipeline)\w*\s+import|^\s*import\s+[\w.]*(feature|preprocess|transform)",
+    re.M,
+)
+_METADATA = re.compile(
+    r"model_version|metadata|model_card|log_model|register_model|save_pretrained|git_sha|commit"
+)
+_MONITORING = re.compile(
+    r"drift|ks_2samp|population[_ ]stability|alert|prometheus|evidently|whylogs|nannyml", re.I
+)
+
+
+@dataclass
+class _Judgement:
+    status: str = "unknown"
+    evidence: list[str] = field(default_factory=list)
+
+
+def _finding_evidence(item: ChecklistItem, facts: ChangeFacts) -> list[str]:
+    return [f"{f.rule_id} {f.path}:{f.line}" for f in facts.findings if f.rule_id in item.rules]
+
+
+def _compact_gap(facts: ChangeFacts, *labels: str) -> list[str]:
+    out = []
+    for d in facts.compact.details:
+        if d.label in labels and d.required and d.state != "filled":
+            out.append(f"compact: {d.label} {d.state}")
+    return out
+
+
+def _compact_filled(facts: ChangeFacts, *labels: str) -> list[str]:
+    return [
+        f"compact: {label} filled"
+        for label in labels
+        if facts.compact.fields.get(label) == "filled"
+    ]
+
+
+def _source_match(
+    facts: ChangeFacts, pattern: re.Pattern[str], lanes: tuple[str, ...], what: str
+) -> list[str]:
+    for lane in lanes:
+        for module in facts.modules(lane):
+            m = pattern.search(module.source)
+            if m:
+                line = module.source.count("\n", 0, m.start()) + 1
+                if module.notebook is not None:
+                    line = module.notebook.to_file_line(line)[0]
+                return [f"{what} {module.path}:{line}"]
+    return []
+
+
+def _prediction_contract(facts: ChangeFacts) -> _Judgement:
+    labels = (
+        "Goal",
+        "Decision owner",
+        "User or system action changed by the model",
+        "Success metric",
+    )
+    gaps = _compact_gap(facts, *labels)
+    if gaps:
+        return _Judgement("gap", gaps)
+    filled = _compact_filled(facts, *labels)
+    if len(filled) == len(labels):
+        return _Judgement("pass", filled)
+    return _Judgement("unknown", filled)
+
+
+def _data_contract(facts: ChangeFacts) -> _Judgement:
+    gaps = _compact_gap(facts, "Labels and data snapshot")
+    filled = _compact_filled(facts, "Labels and data snapshot")
+    return _Judgement("gap", gaps) if gaps else _Judgement("pass" if filled else "unknown", filled)
+
+
+def _leakage(facts: ChangeFacts) -> _Judgement:
+    risks = facts.compact.value("Known risks")
+    if re.search(r"leak", risks, re.I):
+        return _Judgement(
+            "pass",
+            ["compact: Known risks addresses leakage", "no leakage findings on changed lines"],
+        )
+    return _Judgement("unknown", ["no leakage findings on changed lines"])
+
+
+def _reproducibility(facts: ChangeFacts) -> _Judgement:
+    seed = _source_match(facts, _SEED, ("training", "features", "data contract"), "seed set at")
+    snapshot = _compact_filled(facts, "Labels and data snapshot")
+    if seed and snapshot:
+        return _Judgement("pass", [*seed, *snapshot])
+    return _Judgement("unknown", [*seed, *snapshot])
+
+
+def _baseline(facts: ChangeFacts) -> _Judgement:
+    gaps = _compact_gap(facts, "Baseline")
+    if gaps:
+        return _Judgement("gap", gaps)
+    filled = _compact_filled(facts, "Baseline")
+    return _Judgement("pass" if filled else "unknown", filled)
+
+
+def _slices(facts: ChangeFacts) -> _Judgement:
+    gaps = _compact_gap(facts, "Eval slices", "Guardrail metrics")
+    if gaps:
+        return _Judgement("gap", gaps)
+    evidence = _compact_filled(facts, "Eval slices", "Guardrail metrics")
+    evidence += _source_match(facts, _SLICES, ("evaluation/promotion",), "slice metrics at")
+    return _Judgement("pass" if evidence else "unknown", evidence)
+
+
+def _gates(facts: ChangeFacts) -> _Judgement:
+    found = _source_match(
+        facts, _GATE_FAILS_CLOSED, ("evaluation/promotion",), "gate fails closed at"
+    )
+    return _Judgement("pass" if found else "unknown", found)
+
+
+def _parity(facts: ChangeFacts) -> _Judgement:
+    found = _source_match(
+        facts, _PARITY_IMPORT, ("serving",), "serving imports the shared transform at"
+    )
+    if not found:
+        for f in facts.files:
+            if f.is_test and re.search(r"parity|skew|equivalen", f.added_text, re.I):
+                found = [f"parity test {f.path}"]
+                break
+    return _Judgement("pass" if found else "unknown", found)
+
+
+def _artifact(facts: ChangeFacts) -> _Judgement:
+    found = _source_match(facts, _METADATA, ("artifact", "training"), "artifact metadata at")
+    return _Judgement("pass" if found else "unknown", found)
+
+
+def _serving(facts: ChangeFacts) -> _Judgement:
+    gaps = _compact_gap(facts, "Rollback or fallback") if "serving" in facts.lanes else []
+    if gaps:
+        return _Judgement("gap", gaps)
+    schema = _source_match(facts, _INPUT_SCHEMA, ("serving",), "input schema at")
+    timeout = _source_match(facts, _TIMEOUT, ("serving",), "timeout at")
+    version = _source_match(facts, _MODEL_VERSION, ("serving",), "model version in response at")
+    rollback = _compact_filled(facts, "Rollback or fallback")
+    evidence = [*schema, *timeout, *version, *rollback]
+    return _Judgement("pass" if schema and rollback else "unknown", evidence)
+
+
+def _monitoring(facts: ChangeFacts) -> _Judgement:
+    where = facts.search(_MONITORING)
+    return _Judgement("pass" if where else "unknown", [f"monitoring in {where}"] if where else [])
+
+
+def _sensitive(facts: ChangeFacts) -> _Judgement:
+    return _Judgement("unknown", ["no secret or PII-logging findings on changed lines"])
+
+
+_JUDGES: dict[str, Callable[[ChangeFacts], _Judgement]] = {
+    "prediction-contract": _prediction_contract,
+    "data-contract": _data_contract,
+    "leakage": _leakage,
+    "reproducibility": _reproducibility,
+    "baseline-comparison": _baseline,
+    "slices-guardrails": _slices,
+    "promotion-gates": _gates,
+    "train-serve-parity": _parity,
+    "artifact-metadata": _artifact,
+    "serving-safety": _serving,
+    "monitoring": _monitoring,
+    "sensitive-data": _sensitive,
+}
+
+
+def evaluate_checklist(facts: ChangeFacts) -> list[ChecklistEntry]:
+    """One entry per checklist item, in the guide's order."""
+    entries: list[ChecklistEntry] = []
+    for item in CHECKLIST:
+        relevant = any(lane in facts.lanes for lane in _RELEVANT[item.id])
+        findings = _finding_evidence(item, facts)
+        if findings:
+            entries.append(
+                ChecklistEntry(
+                    id=item.id,
+                    title=item.title,
+                    status="gap",
+                    evidence=findings,
+                    human_check=item.human_check,
+                )
+            )
+            continue
+        if not relevant:
+            entries.append(ChecklistEntry(id=item.id, title=item.title, status="not-applicable"))
+            continue
+        judged = _JUDGES[item.id](facts)
+        entries.append(
+            ChecklistEntry(
+                id=item.id,
+                title=item.title,
+                status=judged.status,  # type: ignore[arg-type]
+                evidence=judged.evidence,
+                human_check="" if judged.status == "pass" else item.human_check,
+            )
+        )
+    return entries
