@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from mle_review.models import Confidence, Severity
 from mle_review.rules.catalog import CATALOG, SLUG_TO_ID
+from mle_review.review.settings import ReviewConfig
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -78,6 +79,7 @@ class Config(BaseModel):
     min_confidence: Confidence = Field(default=Confidence.LOW, alias="min-confidence")
     max_file_size: int = Field(default=2_000_000, alias="max-file-size", gt=0)
     rule_options: dict[str, dict[str, object]] = Field(default_factory=dict, alias="rule-options")
+    review: ReviewConfig = Field(default_factory=ReviewConfig)
 
     @field_validator("select", "ignore")
     @classmethod
