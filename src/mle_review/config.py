@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from mle_review.llm.settings import LlmSettings
 from mle_review.models import Confidence, Severity
 from mle_review.rules.catalog import CATALOG, SLUG_TO_ID
 from mle_review.review.settings import ReviewConfig
@@ -80,6 +81,7 @@ class Config(BaseModel):
     max_file_size: int = Field(default=2_000_000, alias="max-file-size", gt=0)
     rule_options: dict[str, dict[str, object]] = Field(default_factory=dict, alias="rule-options")
     review: ReviewConfig = Field(default_factory=ReviewConfig)
+    llm: LlmSettings = Field(default_factory=LlmSettings)
 
     @field_validator("select", "ignore")
     @classmethod
