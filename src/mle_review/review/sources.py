@@ -77,6 +77,18 @@ class GitRevSource:
         proc.stdout.read(1)  # trailing newline
         return data
 
+    def list_files(self) -> list[str] | None:
+        """Every file path at the revision, so dependency files need not be guessed."""
+        try:
+            out = subprocess.run(
+                ["git", "-C", str(self.repo), "ls-tree", "-r", "-z", "--name-only", self.rev],
+                capture_output=True,
+                check=True,
+            ).stdout
+        except (OSError, subprocess.CalledProcessError):
+            return None
+        return [p.decode("utf-8", "replace") for p in out.split(b"\0") if p]
+
     def close(self) -> None:
         if self._proc is not None:
             if self._proc.stdin is not None:
