@@ -13,6 +13,8 @@ from typing import Any
 
 COMMAND_MODULES: dict[str, str] = {
     # "name": "mle_review.package.module",
+    "review": "mle_review.review.command",
+    "compact": "mle_review.review.compact_command",
 }
 
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {}
