@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from mle_review.github.settings import GitHubConfig
 from mle_review.llm.settings import LlmSettings
 from mle_review.models import Confidence, Severity
 from mle_review.rules.catalog import CATALOG, SLUG_TO_ID
@@ -82,6 +83,7 @@ class Config(BaseModel):
     rule_options: dict[str, dict[str, object]] = Field(default_factory=dict, alias="rule-options")
     review: ReviewConfig = Field(default_factory=ReviewConfig)
     llm: LlmSettings = Field(default_factory=LlmSettings)
+    github: GitHubConfig = Field(default_factory=GitHubConfig)
 
     @field_validator("select", "ignore")
     @classmethod
