@@ -1,0 +1,1318 @@
+"""Where serving code starts, what reaches it, and which calls run the model.
+
+The serving rules (MLR304, MLR305, MLR401-MLR404) keep asking the same
+questions: which functions receive outside input (web routes, model-server
+hooks, Lambda handlers), which of their parameters a framework has already
+validated, which modules sit on the serving path, which calls run a model,
+which calls write a log. They are answered once here so the rules stay short
+and agree with each other. Everything is static: nothing under review is
+imported or executed.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TYPE_CHECKING, TypeVar, cast
+
+from mle_review.config import path_matches
+from mle_review.engine.context import Role, dotted_name
+
+if TYPE_CHECKING:
+    from mle_review.engine.context import ModuleContext, ProjectContext
+
+FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+_T = TypeVar("_T")
+
+
+def _cached(obj: object, key: str, build: Callable[[], _T]) -> _T:
+    """Memoise a derived fact on a context object (contexts live for one scan)."""
+    store = vars(obj)
+    if key not in store:
+        store[key] = build()
+    return cast(_T, store[key])
+
+
+# --- identifiers ------------------------------------------------------------------
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def name_tokens(name: str) -> list[str]:
+    """``customerEmail`` / ``customer_email`` / ``X-Customer-Email`` -> ``['customer', 'email']``."""
+    return [t for t in re.split(r"[^a-z0-9]+", _CAMEL.sub("_", name).lower()) if t]
+
+
+def last_identifier(node: ast.AST) -> str | None:
+    """The identifier a reader would call this value by: ``self.model`` -> ``model``."""
+    if isinstance(node, ast.Call):
+        return last_identifier(node.func)
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Subscript):
+        key = node.slice
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            return key.value
+        return last_identifier(node.value)
+    return None
+
+
+def is_class_name(name: str) -> bool:
+    """CamelCase names are classes by convention; ALL_CAPS names are constants."""
+    return name[:1].isupper() and any(c.islower() for c in name)
+
+
+def function_defs(tree: ast.AST) -> Iterator[FunctionNode]:
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            yield node
+
+
+def local_functions(ctx: ModuleContext) -> dict[str, FunctionNode]:
+    """Top-level functions of the module by name (the helpers a handler can call directly)."""
+
+    def build() -> dict[str, FunctionNode]:
+        return {
+            n.name: n
+            for n in ctx.tree.body
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+        }
+
+    return _cached(ctx, "_srv_local_functions", build)
+
+
+def walk_no_nested(node: ast.AST) -> Iterator[ast.AST]:
+    """``ast.walk`` that does not enter nested function or class definitions."""
+    stack = list(ast.iter_child_nodes(node))
+    while stack:
+        cur = stack.pop()
+        yield cur
+        if isinstance(cur, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        stack.extend(ast.iter_child_nodes(cur))
+
+
+def module_level_nodes(ctx: ModuleContext) -> Iterator[ast.AST]:
+    """Nodes of the module that run at import time (outside any def or class)."""
+    for stmt in ctx.tree.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        yield stmt
+        yield from walk_no_nested(stmt)
+
+
+def scopes(ctx: ModuleContext) -> Iterator[ast.AST]:
+    """The module (for script-style code and notebooks) and every function in it."""
+    yield ctx.tree
+    yield from function_defs(ctx.tree)
+
+
+def scope_nodes(scope: ast.AST, ctx: ModuleContext) -> Iterator[ast.AST]:
+    if isinstance(scope, ast.Module):
+        return module_level_nodes(ctx)
+    return walk_no_nested(scope)
+
+
+# --- the project's own modules and imports ----------------------------------------
+
+
+def _module_names(path: str) -> list[str]:
+    """Dotted names a file can be imported as, longest first (handles src/ layouts)."""
+    parts = path[:-3].split("/") if path.endswith(".py") else path.split("/")
+    if parts and parts[-1] == "__init__":
+        parts = parts[:-1]
+    return [".".join(parts[i:]) for i in range(len(parts)) if parts[i:]]
+
+
+def _module_index(project: ProjectContext) -> dict[str, list[ModuleContext]]:
+    def build() -> dict[str, list[ModuleContext]]:
+        index: dict[str, list[ModuleContext]] = {}
+        for mod in project.modules:
+            if mod.path.endswith(".py"):
+                for name in _module_names(mod.path):
+                    index.setdefault(name, []).append(mod)
+        return index
+
+    return _cached(project, "_srv_module_index", build)
+
+
+def resolve_module(ctx: ModuleContext, module: str | None, level: int) -> ModuleContext | None:
+    """The project module an import statement in ``ctx`` refers to, when it is unambiguous."""
+    index = _module_index(ctx.project)
+    if level:
+        base = ctx.path.split("/")[:-1]
+        if level > 1:
+            base = base[: len(base) - (level - 1)]
+        full = ".".join([*base, *(module.split(".") if module else [])])
+        found = index.get(full, [])
+        return found[0] if len(found) == 1 else None
+    if not module:
+        return None
+    found = index.get(module, [])
+    if len(found) == 1 and found[0] is not ctx:
+        return found[0]
+    return None
+
+
+@dataclass(frozen=True)
+class ImportedName:
+    local: str
+    module: str  # as written, with leading dots for relative imports
+    name: str | None  # None for ``import x``
+    target: ModuleContext | None  # the project module holding it, when resolvable
+
+
+def imported_names(ctx: ModuleContext) -> dict[str, ImportedName]:
+    """Every imported local name, relative imports included (``ctx.imports`` skips those)."""
+
+    def build() -> dict[str, ImportedName]:
+        out: dict[str, ImportedName] = {}
+        for node in ast.walk(ctx.tree):
+            if isinstance(node, ast.ImportFrom):
+                mod = node.module or ""
+                target = resolve_module(ctx, node.module, node.level)
+                for alias in node.names:
+                    if alias.name == "*":
+                        continue
+                    sub = None
+                    if target is None:  # ``from . import schemas`` imports a module
+                        sub = resolve_module(
+                            ctx, f"{mod}.{alias.name}" if mod else alias.name, node.level
+                        )
+                    out[alias.asname or alias.name] = ImportedName(
+                        alias.asname or alias.name,
+                        "." * node.level + mod,
+                        None if sub is not None else alias.name,
+                        sub or target,
+                    )
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    local = alias.asname or alias.name.split(".")[0]
+                    out[local] = ImportedName(
+                        local,
+                        alias.name,
+                        None,
+                        resolve_module(ctx, alias.name, 0) if alias.asname else None,
+                    )
+        return out
+
+    return _cached(ctx, "_srv_imported_names", build)
+
+
+def imported_modules(ctx: ModuleContext) -> list[ModuleContext]:
+    """Project modules that ``ctx`` imports from."""
+    seen: dict[str, ModuleContext] = {}
+    for imp in imported_names(ctx).values():
+        if imp.target is not None and imp.target is not ctx:
+            seen[imp.target.path] = imp.target
+    return list(seen.values())
+
+
+def resolve_function(
+    ctx: ModuleContext, call: ast.Call
+) -> tuple[ModuleContext, FunctionNode] | None:
+    """The project function a call runs: a local top-level def or one imported from the project."""
+    if isinstance(call.func, ast.Name):
+        name = call.func.id
+        local = local_functions(ctx).get(name)
+        if local is not None:
+            return ctx, local
+        imp = imported_names(ctx).get(name)
+        if imp is not None and imp.target is not None and imp.name is not None:
+            fn = local_functions(imp.target).get(imp.name)
+            if fn is not None:
+                return imp.target, fn
+    elif isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name):
+        imp = imported_names(ctx).get(call.func.value.id)
+        if imp is not None and imp.target is not None and imp.name is None:
+            fn = local_functions(imp.target).get(call.func.attr)
+            if fn is not None:
+                return imp.target, fn
+    return None
+
+
+# --- roles -------------------------------------------------------------------------
+
+_TRAIN_PATH = re.compile(r"(^|/)(train(ing|er)?|fit|retrain)([/._-]|$)")
+_FIT_CALL = re.compile(r"\.(fit|fit_transform|fit_resample|partial_fit)\s*\(|\.backward\s*\(")
+_BATCH_PATH = re.compile(
+    r"(^|/)(jobs?|batch|scoring)/|(^|/)[^/]*(batch|scor(e|ing)|predict|infer)[^/]*\.py$"
+)
+_PREDICT_CALL = re.compile(r"\.(predict|predict_proba|decision_function)\s*\(")
+_WRITE_CALL = re.compile(
+    r"\.(to_parquet|to_csv|to_sql|to_gbq|to_json|to_feather|write_parquet|write_csv|saveAsTable|insertInto)\s*\("
+    r"|\.write\b|load_table_from_dataframe\s*\("
+)
+
+
+def roles_configured(ctx: ModuleContext) -> bool:
+    """True when ``[tool.mle-review.roles]`` names this file, so heuristics must not add roles."""
+    roles = ctx.config.roles
+    globs = [*roles.training, *roles.serving, *roles.evaluation, *roles.test]
+    return any(path_matches(ctx.path, g) for g in globs)
+
+
+def has_training_evidence(ctx: ModuleContext) -> bool:
+    """Stronger than the TRAINING role: a train-named path or an actual fit/backward call."""
+    if Role.TRAINING not in ctx.roles:
+        return False
+    if roles_configured(ctx):
+        return True
+    return bool(_TRAIN_PATH.search(ctx.path.lower()) or _FIT_CALL.search(ctx.source))
+
+
+def is_batch_job(ctx: ModuleContext) -> bool:
+    """A batch scoring job: scores rows with a model and writes them out, fitting nothing."""
+
+    def build() -> bool:
+        if ctx.is_test or (roles_configured(ctx) and Role.SERVING not in ctx.roles):
+            return False
+        if _FIT_CALL.search(ctx.source) or not _PREDICT_CALL.search(ctx.source):
+            return False
+        if not _WRITE_CALL.search(ctx.source):
+            return False
+        return bool(_BATCH_PATH.search(ctx.path.lower())) or Role.SERVING in ctx.roles
+
+    return _cached(ctx, "_srv_is_batch", build)
+
+
+def is_serving_module(ctx: ModuleContext) -> bool:
+    """Serving role (paths, imports or config), or a batch scoring job."""
+    if ctx.is_test:
+        return False
+    return Role.SERVING in ctx.roles or is_batch_job(ctx) or bool(serving_entrypoints(ctx))
+
+
+def on_serving_path(ctx: ModuleContext) -> bool:
+    """Serving modules plus the project modules they import that are not training code.
+
+    A feature client or model loader imported by ``app.py`` runs inside the
+    service even though its own path says nothing about serving.
+    """
+
+    def build() -> set[str]:
+        paths: set[str] = set()
+        frontier = [m for m in ctx.project.modules if is_serving_module(m)]
+        for m in frontier:
+            paths.add(m.path)
+        depth = 0
+        while frontier and depth < 3:
+            nxt: list[ModuleContext] = []
+            for m in frontier:
+                for dep in imported_modules(m):
+                    if dep.path in paths or dep.is_test or has_training_evidence(dep):
+                        continue
+                    if Role.EVALUATION in dep.roles and Role.SERVING not in dep.roles:
+                        continue
+                    paths.add(dep.path)
+                    nxt.append(dep)
+            frontier, depth = nxt, depth + 1
+        return paths
+
+    return ctx.path in _cached(ctx.project, "_srv_serving_paths", build)
+
+
+def training_side_paths(project: ProjectContext) -> set[str]:
+    """Training modules plus the project modules they import, minus anything on the serving path."""
+
+    def build() -> set[str]:
+        seeds = [
+            m
+            for m in project.modules
+            if Role.TRAINING in m.roles and not m.is_test and not is_serving_module(m)
+        ]
+        paths = {m.path for m in seeds}
+        for m in seeds:
+            for dep in imported_modules(m):
+                if not dep.is_test and not on_serving_path(dep):
+                    paths.add(dep.path)
+        return paths
+
+    return _cached(project, "_srv_training_paths", build)
+
+
+# --- schema types ------------------------------------------------------------------
+
+_VALIDATED_BASES = {
+    "pydantic.BaseModel",
+    "pydantic.main.BaseModel",
+    "pydantic.RootModel",
+    "pydantic.v1.BaseModel",
+    "sqlmodel.SQLModel",
+    "msgspec.Struct",
+    "ninja.Schema",
+    "typing.TypedDict",
+    "typing_extensions.TypedDict",
+    "bentoml.IODescriptor",
+}
+_VALIDATED_BASE_NAMES = {"BaseModel", "RootModel", "SQLModel", "Struct", "TypedDict"}
+_SCHEMA_BASE_NAMES = {
+    "Schema",
+    "SQLAlchemySchema",
+    "SQLAlchemyAutoSchema",
+    "Serializer",
+    "ModelSerializer",
+}
+_DATACLASS_DECORATORS = {"dataclass", "define", "frozen", "attrs", "dataclasses"}
+
+
+@dataclass
+class ClassInfo:
+    name: str
+    validated: bool  # a request type a framework validates on the way in
+    schema: bool  # a marshmallow/DRF-style schema whose ``load``/``is_valid`` validates
+    fields: set[str]
+    line: int
+
+
+@dataclass
+class SchemaInfo:
+    classes: dict[str, ClassInfo] = field(default_factory=dict)  # local name -> info
+    unresolved: set[str] = field(default_factory=set)  # imported class-like names we cannot see
+
+    def validated(self, name: str) -> bool:
+        info = self.classes.get(name)
+        return info is not None and info.validated
+
+    def is_schema(self, name: str) -> bool:
+        info = self.classes.get(name)
+        return info is not None and info.schema
+
+
+def schema_info(ctx: ModuleContext, _depth: int = 0) -> SchemaInfo:
+    """Request/response classes visible in a module: defined there or imported from the project."""
+    key = "_srv_schema_info"
+    store = vars(ctx)
+    if key in store:
+        return cast(SchemaInfo, store[key])
+    info = SchemaInfo()
+    store[key] = info  # guards import cycles: a cycle sees a partial answer
+    classes = [n for n in ctx.tree.body if isinstance(n, ast.ClassDef)]
+    for imp in imported_names(ctx).values():
+        if imp.name is None or not is_class_name(imp.local):
+            continue
+        if imp.target is not None and _depth < 4:
+            other = schema_info(imp.target, _depth + 1).classes.get(imp.name)
+            if other is not None:
+                info.classes[imp.local] = other
+                continue
+        qual = ctx.imports.names.get(imp.local, "")
+        if qual in _VALIDATED_BASES or qual.split(".")[0] in {
+            "pydantic",
+            "typing",
+            "typing_extensions",
+        }:
+            continue
+        if imp.module.startswith(".") or imp.target is not None or not _third_party(qual):
+            info.unresolved.add(imp.local)
+    for _ in range(3):  # local subclasses of local classes
+        for cls in classes:
+            bases = [ctx.qualname(b) or dotted_name(b) or "" for b in cls.bases]
+            short = [b.rsplit(".", 1)[-1] for b in bases]
+            validated = any(b in _VALIDATED_BASES for b in bases) or any(
+                s in _VALIDATED_BASE_NAMES
+                and (
+                    b.split(".")[0]
+                    in {"pydantic", "sqlmodel", "msgspec", "typing", "typing_extensions"}
+                    or b == s
+                )
+                for b, s in zip(bases, short, strict=True)
+            )
+            validated = validated or any(info.validated(s) for s in short)
+            validated = validated or any(
+                (dotted_name(d.func if isinstance(d, ast.Call) else d) or "").rsplit(".", 1)[-1]
+                in _DATACLASS_DECORATORS
+                for d in cls.decorator_list
+            )
+            schema = any(s in _SCHEMA_BASE_NAMES for s in short) or any(
+                info.is_schema(s) for s in short
+            )
+            fields = set()
+            for s in short:
+                parent = info.classes.get(s)
+                if parent is not None:
+                    fields |= parent.fields
+            for stmt in cls.body:
+                if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+                    fields.add(stmt.target.id)
+                elif isinstance(stmt, ast.Assign):
+                    fields.update(t.id for t in stmt.targets if isinstance(t, ast.Name))
+            info.classes[cls.name] = ClassInfo(cls.name, validated, schema, fields, cls.lineno)
+    return info
+
+
+_THIRD_PARTY_PREFIXES = (
+    "fastapi",
+    "starlette",
+    "flask",
+    "django",
+    "rest_framework",
+    "pydantic",
+    "typing",
+    "numpy",
+    "pandas",
+    "bentoml",
+    "ray",
+    "kserve",
+    "litserve",
+    "sanic",
+    "aiohttp",
+    "quart",
+    "litestar",
+    "collections",
+    "datetime",
+    "decimal",
+    "uuid",
+    "enum",
+    "pathlib",
+    "azure",
+    "werkzeug",
+    "torch",
+    "sklearn",
+    "json",
+    "orjson",
+    "mlflow",
+)
+
+
+def _third_party(qual: str) -> bool:
+    return bool(qual) and qual.split(".")[0] in _THIRD_PARTY_PREFIXES
+
+
+# --- entry points --------------------------------------------------------------------
+
+
+class ParamKind(str, Enum):
+    VALIDATED = "validated"  # a schema type the framework validates
+    RAW = "raw"  # an unvalidated payload: dict, Any, a Lambda event, a KServe payload
+    REQUEST = "request"  # a request object whose body/query are raw
+    SCALAR = "scalar"  # a typed scalar (query/path parameter)
+    OTHER = "other"  # unknown type, dependency, context: treated as not raw
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    kind: ParamKind
+    annotation: str | None = None
+
+
+@dataclass(frozen=True)
+class Entrypoint:
+    """A function the serving runtime calls with outside input."""
+
+    func: FunctionNode
+    framework: str
+    kind: str  # "http", "lambda", "model-server", "function"
+    params: tuple[Param, ...]
+    route: str | None = None
+    response_model: ast.expr | None = None
+    cls: ast.ClassDef | None = None
+    hook: str = (
+        ""  # the framework hook role: ``torchserve-out``, ``litserve-in``, ``bentoml-raw``...
+    )
+
+    @property
+    def name(self) -> str:
+        return self.func.name
+
+    def names(self, *kinds: ParamKind) -> set[str]:
+        return {p.name for p in self.params if p.kind in kinds}
+
+    @property
+    def label(self) -> str:
+        where = f" `{self.route}`" if self.route else ""
+        return (
+            f"{self.framework} handler{where} `{self.name}`" if self.framework else f"`{self.name}`"
+        )
+
+
+_HTTP_VERBS = {
+    "get",
+    "post",
+    "put",
+    "patch",
+    "delete",
+    "head",
+    "options",
+    "route",
+    "api_route",
+    "websocket",
+}
+_WEB_FRAMEWORKS = (
+    ("fastapi", "fastapi"),
+    ("litestar", "litestar"),
+    ("quart", "quart"),
+    ("flask", "flask"),
+    ("sanic", "sanic"),
+    ("aiohttp", "aiohttp"),
+    ("starlette", "starlette"),
+    ("django", "django"),
+    ("rest_framework", "django"),
+)
+_REQUEST_TYPES = {
+    "Request",
+    "HttpRequest",
+    "WSGIRequest",
+    "BaseRequest",
+    "HTTPConnection",
+}
+_RAW_TYPES = {
+    "dict",
+    "Dict",
+    "Mapping",
+    "MutableMapping",
+    "Any",
+    "object",
+    "bytes",
+    "Json",
+    "JsonValue",
+    "list",
+    "List",
+}
+_SCALAR_TYPES = {"int", "float", "str", "bool", "date", "datetime", "UUID", "Decimal", "Path"}
+_REQUEST_PARAM_NAMES = {"request", "req", "http_request"}
+_RAW_ORDER_FRAMEWORKS = {
+    "starlette",
+    "aiohttp",
+    "sanic",
+    "django",
+    "gcf",
+    "azure-functions",
+    "ray-serve",
+}
+
+
+def _web_framework(ctx: ModuleContext) -> str | None:
+    for prefix, name in _WEB_FRAMEWORKS:
+        if ctx.imports.imports_any(prefix):
+            return name
+    return None
+
+
+def _annotation_kind(ctx: ModuleContext, ann: ast.expr | None, schemas: SchemaInfo) -> ParamKind:
+    if ann is None:
+        return ParamKind.OTHER
+    if isinstance(ann, ast.Constant) and isinstance(ann.value, str):
+        try:
+            ann = ast.parse(ann.value, mode="eval").body
+        except SyntaxError:
+            return ParamKind.OTHER
+    if isinstance(ann, ast.BinOp) and isinstance(ann.op, ast.BitOr):  # X | None
+        left = _annotation_kind(ctx, ann.left, schemas)
+        return left if left != ParamKind.OTHER else _annotation_kind(ctx, ann.right, schemas)
+    if isinstance(ann, ast.Subscript):
+        outer = (dotted_name(ann.value) or "").rsplit(".", 1)[-1]
+        inner = ann.slice.elts if isinstance(ann.slice, ast.Tuple) else [ann.slice]
+        if outer in (
+            "Annotated",
+            "Optional",
+            "Union",
+            "List",
+            "list",
+            "Sequence",
+            "Iterable",
+            "tuple",
+            "Tuple",
+        ):
+            kinds = [
+                _annotation_kind(ctx, e, schemas)
+                for e in (inner[:1] if outer == "Annotated" else inner)
+            ]
+            for k in (ParamKind.VALIDATED, ParamKind.RAW, ParamKind.REQUEST, ParamKind.SCALAR):
+                if k in kinds:
+                    if outer in ("List", "list") and k == ParamKind.SCALAR:
+                        return ParamKind.SCALAR
+                    return k
+            return ParamKind.RAW if outer in ("List", "list") and not kinds else ParamKind.OTHER
+        if outer in ("Dict", "dict", "Mapping", "MutableMapping"):
+            return ParamKind.RAW
+        return ParamKind.OTHER
+    if isinstance(ann, ast.Constant) and ann.value is None:
+        return ParamKind.OTHER
+    name = dotted_name(ann)
+    if name is None:
+        return ParamKind.OTHER
+    short = name.rsplit(".", 1)[-1]
+    if schemas.validated(short):
+        return ParamKind.VALIDATED
+    qual = ctx.qualname(ann) or name
+    if short in _REQUEST_TYPES and (_third_party(qual) or short == name):
+        return ParamKind.REQUEST
+    if short in _RAW_TYPES:
+        return ParamKind.RAW
+    if short in _SCALAR_TYPES:
+        return ParamKind.SCALAR
+    return ParamKind.OTHER
+
+
+def _params(func: FunctionNode) -> list[tuple[ast.arg, ast.expr | None]]:
+    a = func.args
+    positional = [*a.posonlyargs, *a.args]
+    defaults: list[ast.expr | None] = [None] * (len(positional) - len(a.defaults)) + list(
+        a.defaults
+    )
+    out = list(zip(positional, defaults, strict=True))
+    out.extend(zip(a.kwonlyargs, a.kw_defaults, strict=True))
+    return [(arg, d) for arg, d in out if arg.arg not in ("self", "cls")]
+
+
+def _classify_params(
+    ctx: ModuleContext, func: FunctionNode, framework: str, schemas: SchemaInfo
+) -> tuple[Param, ...]:
+    out: list[Param] = []
+    params = _params(func)
+    for i, (arg, default) in enumerate(params):
+        ann_text = ast.unparse(arg.annotation) if arg.annotation is not None else None
+        kind = _annotation_kind(ctx, arg.annotation, schemas)
+        default_name = (dotted_name(default.func) or "") if isinstance(default, ast.Call) else ""
+        if default_name.endswith("Depends") or default_name.endswith("Security"):
+            kind = ParamKind.OTHER
+        elif framework in ("fastapi", "litestar"):
+            if arg.annotation is None:
+                kind = ParamKind.RAW if default_name.endswith("Body") else ParamKind.SCALAR
+        elif framework in ("flask", "quart"):
+            kind = ParamKind.SCALAR  # URL path parameters
+        elif framework in _RAW_ORDER_FRAMEWORKS:
+            if i == 0 and kind in (ParamKind.OTHER, ParamKind.REQUEST):
+                kind = ParamKind.REQUEST
+        elif framework == "lambda":
+            kind = ParamKind.RAW if i == 0 else ParamKind.OTHER
+        elif framework in (
+            "kserve",
+            "seldon",
+            "torchserve-in",
+            "litserve-in",
+            "sagemaker-in",
+            "bentoml-raw",
+        ):
+            if i == 0 and kind in (ParamKind.OTHER, ParamKind.RAW):
+                kind = ParamKind.RAW
+        elif kind == ParamKind.REQUEST or (
+            arg.arg in _REQUEST_PARAM_NAMES
+            and arg.annotation is None
+            and framework not in ("function",)
+        ):
+            kind = ParamKind.REQUEST
+        out.append(Param(arg.arg, kind, ann_text))
+    return tuple(out)
+
+
+def _decorator_route(dec: ast.expr) -> str | None:
+    if isinstance(dec, ast.Call) and dec.args and isinstance(dec.args[0], ast.Constant):
+        value = dec.args[0].value
+        return value if isinstance(value, str) else None
+    if isinstance(dec, ast.Call):
+        for kw in dec.keywords:
+            if kw.arg in ("path", "route", "rule") and isinstance(kw.value, ast.Constant):
+                return str(kw.value.value)
+    return None
+
+
+def _kw(call: ast.Call, name: str) -> ast.expr | None:
+    for kw in call.keywords:
+        if kw.arg == name:
+            return kw.value
+    return None
+
+
+def _func_entry(
+    ctx: ModuleContext, func: FunctionNode, web: str | None, schemas: SchemaInfo
+) -> tuple[str, str, str | None, ast.expr | None] | None:
+    """(framework, kind, route, response_model) when a decorator makes ``func`` an entry point."""
+    for dec in func.decorator_list:
+        target = dec.func if isinstance(dec, ast.Call) else dec
+        qual = ctx.qualname(target) or dotted_name(target) or ""
+        short = qual.rsplit(".", 1)[-1]
+        if qual in ("bentoml.api",) or (short == "api" and ctx.imports.imports_any("bentoml")):
+            framework = "bentoml"
+            if isinstance(dec, ast.Call):
+                spec = _kw(dec, "input")
+                if isinstance(spec, ast.Call):
+                    spec_name = (dotted_name(spec.func) or "").rsplit(".", 1)[-1]
+                    if spec_name == "JSON" and _kw(spec, "pydantic_model") is None:
+                        framework = "bentoml-raw"
+            return framework, "model-server", None, None
+        if qual.startswith("litestar.") and short in _HTTP_VERBS:
+            return "litestar", "http", _decorator_route(dec), None
+        if qual in ("functions_framework.http",):
+            return "gcf", "http", None, None
+        if short == "api_view" and ctx.imports.imports_any("rest_framework"):
+            return "django", "http", None, None
+        if isinstance(target, ast.Attribute) and short in _HTTP_VERBS and web is not None:
+            response_model = _kw(dec, "response_model") if isinstance(dec, ast.Call) else None
+            if response_model is None and web == "fastapi":
+                response_model = func.returns
+            return web, "http", _decorator_route(dec), response_model
+        if qual in ("ray.serve.deployment",):
+            return "ray-serve", "model-server", None, None
+        if web == "azure-functions" or (
+            short == "route" and ctx.imports.imports_any("azure.functions")
+        ):
+            return "azure-functions", "http", _decorator_route(dec), None
+    return None
+
+
+_CLASS_HOOKS: dict[str, dict[str, str]] = {
+    "kserve": {
+        "predict": "kserve",
+        "preprocess": "kserve",
+        "postprocess": "kserve-out",
+        "explain": "kserve",
+    },
+    "torchserve": {
+        "handle": "torchserve-in",
+        "preprocess": "torchserve-in",
+        "inference": "torchserve-mid",
+        "postprocess": "torchserve-out",
+    },
+    "litserve": {
+        "decode_request": "litserve-in",
+        "predict": "litserve-mid",
+        "encode_response": "litserve-out",
+    },
+    "seldon": {"predict": "seldon", "predict_raw": "seldon"},
+    "ray-serve": {"__call__": "ray-serve"},
+    "django": {"get": "django", "post": "django", "put": "django", "patch": "django"},
+}
+
+
+def _class_framework(ctx: ModuleContext, cls: ast.ClassDef) -> str | None:
+    bases = [ctx.qualname(b) or dotted_name(b) or "" for b in cls.bases]
+    decos = [
+        ctx.qualname(d.func if isinstance(d, ast.Call) else d) or "" for d in cls.decorator_list
+    ]
+    methods = {
+        n.name: n for n in cls.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+    }
+    if any(d == "ray.serve.deployment" for d in decos):
+        return "ray-serve"
+    if any(b.startswith("kserve") for b in bases):
+        return "kserve"
+    if any(b.startswith("ts.") or b.endswith("BaseHandler") for b in bases):
+        return "torchserve"
+    if "handle" in methods and "initialize" in methods:
+        return "torchserve"
+    if any(b.startswith("litserve") or b.endswith("LitAPI") for b in bases):
+        return "litserve"
+    if any(
+        b.startswith(("django.views", "rest_framework")) or b.endswith(("APIView", "View"))
+        for b in bases
+    ) and ctx.imports.imports_any("django", "rest_framework"):
+        return "django"
+    predict = methods.get("predict")
+    if predict is not None:
+        names = [a.arg for a in predict.args.args]
+        if (
+            "feature_names" in names
+            or "features_names" in names
+            or ctx.imports.imports_any("seldon_core")
+        ):
+            return "seldon"
+    return None
+
+
+def _http_function(ctx: ModuleContext, func: FunctionNode) -> str | None:
+    """Frameworks that register plain functions: Lambda, Azure Functions, Django views, SageMaker."""
+    params = [a.arg for a in func.args.args]
+    if len(params) >= 2 and params[0] == "event" and params[1] in ("context", "ctx", "_context"):
+        return "lambda"
+    if func.name in ("lambda_handler", "handler") and params[:1] == ["event"]:
+        return "lambda"
+    if func.args.args and func.args.args[0].annotation is not None:
+        ann = ctx.qualname(func.args.args[0].annotation) or ""
+        if ann.startswith("azure.functions"):
+            return "azure-functions"
+    if (
+        params[:1] == ["request"]
+        and ctx.imports.imports_any("django")
+        and re.search(r"(^|/)views?(/|\.py$)", ctx.path)
+    ):
+        return "django"
+    if func.name == "input_fn" and "model_fn" in local_functions(ctx):
+        return "sagemaker-in"
+    return None
+
+
+def serving_entrypoints(ctx: ModuleContext) -> list[Entrypoint]:
+    """Every function of the module that a serving framework or runtime calls with outside input."""
+
+    def build() -> list[Entrypoint]:
+        if ctx.is_test:
+            return []
+        schemas = schema_info(ctx)
+        web = _web_framework(ctx)
+        if ctx.imports.imports_any("azure.functions") and web is None:
+            web = "azure-functions"
+        found: list[Entrypoint] = []
+        seen: set[int] = set()
+
+        def add(
+            func: FunctionNode,
+            framework: str,
+            kind: str,
+            route: str | None = None,
+            response_model: ast.expr | None = None,
+            cls: ast.ClassDef | None = None,
+        ) -> None:
+            if id(func) in seen:
+                return
+            seen.add(id(func))
+            public = (
+                framework.split("-")[0]
+                if framework.endswith(("-in", "-out", "-mid", "-raw"))
+                else framework
+            )
+            params = _classify_params(ctx, func, framework, schemas)
+            found.append(
+                Entrypoint(func, public, kind, params, route, response_model, cls, framework)
+            )
+
+        for cls in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.ClassDef)):
+            framework = _class_framework(ctx, cls)
+            for method in cls.body:
+                if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    continue
+                entry = _func_entry(ctx, method, web, schemas)
+                if entry is not None:
+                    add(method, entry[0], entry[1], entry[2], entry[3], cls)
+                elif framework is not None and method.name in _CLASS_HOOKS.get(framework, {}):
+                    add(
+                        method,
+                        _CLASS_HOOKS[framework][method.name],
+                        "model-server" if framework != "django" else "http",
+                        cls=cls,
+                    )
+        for func in function_defs(ctx.tree):
+            if id(func) in seen:
+                continue
+            entry = _func_entry(ctx, func, web, schemas)
+            if entry is not None:
+                add(func, entry[0], entry[1], entry[2], entry[3])
+                continue
+            if func in ctx.tree.body:
+                plain = _http_function(ctx, func)
+                if plain is not None:
+                    add(func, plain, "lambda" if plain == "lambda" else "http")
+        # Starlette/Flask registration calls: Route("/p", endpoint=fn), app.add_url_rule(..., view_func=fn)
+        funcs = local_functions(ctx)
+        for call in ctx.calls:
+            name = (dotted_name(call.func) or "").rsplit(".", 1)[-1]
+            target: ast.expr | None = None
+            framework = ""
+            if name in ("Route", "add_route", "WebSocketRoute"):
+                target = _kw(call, "endpoint") or (call.args[1] if len(call.args) > 1 else None)
+                framework = "starlette" if name != "add_route" or web != "flask" else "flask"
+            elif name == "add_url_rule":
+                target = _kw(call, "view_func") or (call.args[2] if len(call.args) > 2 else None)
+                framework = "flask"
+            if isinstance(target, ast.Name) and target.id in funcs:
+                route = (
+                    call.args[0].value
+                    if call.args and isinstance(call.args[0], ast.Constant)
+                    else None
+                )
+                add(funcs[target.id], framework, "http", str(route) if route is not None else None)
+        if Role.SERVING in ctx.roles or is_batch_job(ctx):
+            for func in funcs.values():
+                if id(func) not in seen and re.match(r"_?(predict|score|infer)", func.name):
+                    add(func, "", "function")
+        return found
+
+    return _cached(ctx, "_srv_entrypoints", build)
+
+
+def entrypoint_for(ctx: ModuleContext, func: ast.AST | None) -> Entrypoint | None:
+    for ep in serving_entrypoints(ctx):
+        if ep.func is func:
+            return ep
+    return None
+
+
+# --- requests, models, logs ------------------------------------------------------------
+
+RAW_REQUEST_ATTRS = {
+    "json",
+    "get_json",
+    "form",
+    "args",
+    "values",
+    "data",
+    "get_data",
+    "files",
+    "body",
+    "POST",
+    "GET",
+    "query_params",
+    "stream",
+    "text",
+    "post",
+    "media",
+    "params",
+    "query",
+    "query_string",
+    "content",
+}
+
+
+def request_names(ctx: ModuleContext, ep: Entrypoint | None) -> set[str]:
+    """Names bound to a request object inside a handler (parameters, or Flask's global ``request``)."""
+    names = ep.names(ParamKind.REQUEST) if ep is not None else set()
+    for local, qual in ctx.imports.names.items():
+        if qual in ("flask.request", "quart.request", "sanic.request"):
+            names.add(local)
+    return names
+
+
+def is_raw_request_read(node: ast.AST, req_names: set[str]) -> bool:
+    """``request.json``, ``await request.json()``, ``request.get_json()``, ``request.form``..."""
+    return (
+        isinstance(node, ast.Attribute)
+        and node.attr in RAW_REQUEST_ATTRS
+        and isinstance(node.value, ast.Name)
+        and node.value.id in req_names
+    )
+
+
+PREDICT_METHODS = {
+    "predict",
+    "predict_proba",
+    "predict_log_proba",
+    "decision_function",
+    "score_samples",
+    "forecast",
+    "predict_on_batch",
+    "kneighbors",
+}
+_MODEL_WORDS = {
+    "model",
+    "models",
+    "clf",
+    "classifier",
+    "regressor",
+    "estimator",
+    "net",
+    "network",
+    "pipe",
+    "pipeline",
+    "predictor",
+    "booster",
+    "bst",
+    "learner",
+    "ranker",
+    "scorer",
+    "detector",
+    "llm",
+    "gbm",
+    "xgb",
+    "lgbm",
+    "forest",
+    "session",
+    "sess",
+    "ort",
+    "onnx",
+    "runner",
+    "engine",
+    "encoder",
+}
+_MODEL_VERBS = {
+    "load",
+    "get",
+    "build",
+    "make",
+    "create",
+    "init",
+    "save",
+    "train",
+    "fit",
+    "set",
+    "register",
+    "download",
+    "fetch",
+    "compile",
+    "wrap",
+    "to",
+    "from",
+    "read",
+    "write",
+    "is",
+    "has",
+    "update",
+    "reload",
+    "warm",
+    "warmup",
+    "validate",
+    "check",
+    "export",
+    "evaluate",
+    "log",
+    "select",
+}
+_MODEL_METHODS = {"generate", "infer", "inference", "forward", "embed", "encode", "run", "__call__"}
+
+
+def _model_like(node: ast.AST) -> bool:
+    ident = last_identifier(node)
+    if ident is None or is_class_name(ident):
+        return False
+    tokens = name_tokens(ident)
+    return bool(tokens) and tokens[-1] in _MODEL_WORDS and not set(tokens) & _MODEL_VERBS
+
+
+def is_model_call(ctx: ModuleContext, call: ast.Call) -> bool:
+    """A call that runs a model: ``clf.predict``, ``session.run``, ``self.model(x)``, ``MODEL(x)``."""
+    func = call.func
+    if isinstance(func, ast.Attribute):
+        if func.attr in PREDICT_METHODS:
+            return True
+        if func.attr in ("infer", "inference"):
+            return True
+        if func.attr in _MODEL_METHODS and _model_like(func.value):
+            return not (
+                func.attr == "run"
+                and not set(name_tokens(last_identifier(func.value) or ""))
+                & {"session", "sess", "ort", "onnx", "runner", "engine", "model"}
+            )
+    if isinstance(func, (ast.Name, ast.Attribute)) and ctx.qualname(func) is None:
+        if isinstance(func, ast.Attribute) and func.attr in _MODEL_METHODS | PREDICT_METHODS:
+            return False
+        return _model_like(func)
+    return False
+
+
+_FEATURE_WORDS = {
+    "feature",
+    "features",
+    "featurize",
+    "featurise",
+    "preprocess",
+    "prepare",
+    "transform",
+    "vectorize",
+    "vectorise",
+    "encode",
+    "engineer",
+    "tokenize",
+    "to_frame",
+    "frame",
+    "matrix",
+}
+
+
+def is_feature_call(ctx: ModuleContext, call: ast.Call) -> bool:
+    """A call into feature code: ``build_features(x)``, ``prepare(payload)``, ``scaler.transform(x)``."""
+    ident = last_identifier(call.func)
+    if ident is None or is_class_name(ident):
+        return False
+    tokens = set(name_tokens(ident))
+    if isinstance(call.func, ast.Attribute) and call.func.attr in ("transform",):
+        return True
+    qual = ctx.qualname(call.func) or ""
+    if _third_party(qual) or qual.startswith(("json.", "pickle.", "yaml.")):
+        return False
+    return bool(tokens & _FEATURE_WORDS)
+
+
+LOG_METHODS = {
+    "debug",
+    "info",
+    "warning",
+    "warn",
+    "error",
+    "exception",
+    "critical",
+    "fatal",
+    "log",
+    "msg",
+    "success",
+    "trace",
+}
+_LOG_WORDS = {"log", "logger", "logging", "structlog", "loguru", "logs", "audit"}
+NON_MESSAGE_KWARGS = {"exc_info", "stack_info", "stacklevel"}
+
+
+def _logger_receiver(ctx: ModuleContext, node: ast.AST) -> bool:
+    if isinstance(node, ast.Call):  # logger.bind(...).info / logging.getLogger(__name__).info
+        inner = node.func
+        if isinstance(inner, ast.Attribute) and inner.attr in ("bind", "opt", "new", "patch"):
+            return _logger_receiver(ctx, inner.value)
+        qual = ctx.qualname(node) or ""
+        return qual in ("logging.getLogger", "structlog.get_logger", "structlog.getLogger")
+    qual = ctx.qualname(node) or ""
+    if qual in ("logging", "structlog", "loguru.logger", "loguru"):
+        return True
+    ident = last_identifier(node)
+    return ident is not None and bool(set(name_tokens(ident)) & _LOG_WORDS)
+
+
+def log_call_kind(ctx: ModuleContext, call: ast.Call) -> str | None:
+    """``"print"`` or ``"logger"`` for calls that write a log line, else None."""
+    func = call.func
+    if isinstance(func, ast.Name) and func.id == "print":
+        return "print"
+    if (
+        isinstance(func, ast.Attribute)
+        and func.attr in LOG_METHODS
+        and _logger_receiver(ctx, func.value)
+    ):
+        return "logger"
+    return None
+
+
+def log_arguments(call: ast.Call) -> list[ast.expr]:
+    """The values a log call writes (message, %-args, ``extra=``, structlog key=values)."""
+    args = list(call.args)
+    if isinstance(call.func, ast.Attribute) and call.func.attr == "log" and args:
+        args = args[1:]  # the level
+    args.extend(
+        kw.value
+        for kw in call.keywords
+        if kw.arg not in NON_MESSAGE_KWARGS and kw.arg not in ("file", "sep", "end", "flush")
+    )
+    return args
+
+
+# --- value flow inside one function --------------------------------------------------
+
+_MUTATORS = {"update", "append", "extend", "insert", "setdefault", "add"}
+
+
+def _target_names(target: ast.AST) -> list[str]:
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [n for elt in target.elts for n in _target_names(elt)]
+    if isinstance(target, ast.Starred):
+        return _target_names(target.value)
+    if isinstance(target, (ast.Subscript, ast.Attribute)):  # df["x"] = ...  taints df
+        base: ast.AST = target
+        while isinstance(base, (ast.Subscript, ast.Attribute)):
+            base = base.value
+        return [base.id] if isinstance(base, ast.Name) else []
+    return []
+
+
+def flow_edges(scope: ast.AST, nodes: Iterable[ast.AST]) -> list[tuple[list[str], ast.AST, int]]:
+    """(names written, value read, line) for every assignment-like step in a scope."""
+    edges: list[tuple[list[str], ast.AST, int]] = []
+    for node in nodes:
+        if isinstance(node, ast.Assign):
+            names = [n for t in node.targets for n in _target_names(t)]
+            edges.append((names, node.value, node.lineno))
+        elif (
+            isinstance(node, (ast.AnnAssign, ast.AugAssign, ast.NamedExpr))
+            and node.value is not None
+        ):
+            edges.append((_target_names(node.target), node.value, node.lineno))
+        elif isinstance(node, (ast.For, ast.AsyncFor)):
+            edges.append((_target_names(node.target), node.iter, node.lineno))
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                if item.optional_vars is not None:
+                    edges.append(
+                        (_target_names(item.optional_vars), item.context_expr, node.lineno)
+                    )
+        elif isinstance(node, ast.comprehension):
+            edges.append((_target_names(node.target), node.iter, getattr(node.iter, "lineno", 0)))
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in _MUTATORS
+            and isinstance(node.func.value, ast.Name)
+        ):
+            edges.append(
+                (
+                    [node.func.value.id],
+                    ast.Tuple(elts=[*node.args, *(k.value for k in node.keywords)], ctx=ast.Load()),
+                    node.lineno,
+                )
+            )
+    return edges
+
+
+class Flow:
+    """Names in one scope that carry a value from a seed expression.
+
+    Flow-insensitive fixpoint over assignments: good enough for handler-sized
+    functions and cheap. ``barrier`` calls stop the flow (a validator, a hash);
+    their results are clean.
+    """
+
+    def __init__(
+        self,
+        ctx: ModuleContext,
+        scope: ast.AST,
+        seed: Callable[[ast.AST], bool],
+        barrier: Callable[[ast.Call], bool] = lambda c: False,
+        initial: Iterable[str] = (),
+    ) -> None:
+        self.seed = seed
+        self.barrier = barrier
+        self.names: dict[str, int] = {n: 0 for n in initial}
+        nodes = list(scope_nodes(scope, ctx))
+        edges = flow_edges(scope, nodes)
+        for _ in range(6):
+            changed = False
+            for targets, value, line in edges:
+                if targets and any(t not in self.names for t in targets) and self.carries(value):
+                    for t in targets:
+                        if t not in self.names:
+                            self.names[t] = line
+                            changed = True
+            if not changed:
+                break
+
+    def _walk(self, node: ast.AST) -> Iterator[ast.AST]:
+        stack = [node]
+        while stack:
+            cur = stack.pop()
+            if isinstance(cur, ast.Call) and self.barrier(cur):
+                continue
+            yield cur
+            stack.extend(ast.iter_child_nodes(cur))
+
+    def carries(self, expr: ast.AST) -> bool:
+        for node in self._walk(expr):
+            if isinstance(node, ast.Name) and node.id in self.names:
+                return True
+            if self.seed(node):
+                return True
+        return False
+
+    def sources_in(self, expr: ast.AST) -> list[ast.AST]:
+        """The tainted names and seed nodes inside ``expr`` (for messages)."""
+        return [
+            n
+            for n in self._walk(expr)
+            if (isinstance(n, ast.Name) and n.id in self.names) or self.seed(n)
+        ]
+
+
+def enclosing_try_handlers(
+    ctx: ModuleContext, node: ast.AST, stop: ast.AST | None
+) -> Iterator[ast.Try]:
+    """``try`` statements whose *body* contains ``node``, innermost first, up to ``stop``."""
+    child: ast.AST = node
+    cur = ctx.parents.get(node)
+    while cur is not None and cur is not stop:
+        if isinstance(cur, ast.Try) and any(child is s for s in cur.body):
+            yield cur
+        if isinstance(cur, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return
+        child, cur = cur, ctx.parents.get(cur)
+    return
+
+
+def statement_of(ctx: ModuleContext, node: ast.AST) -> ast.stmt:
+    cur: ast.AST = node
+    while not isinstance(cur, ast.stmt):
+        parent = ctx.parents.get(cur)
+        if parent is None:
+            break
+        cur = parent
+    return cast(ast.stmt, cur)
