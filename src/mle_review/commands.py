@@ -15,6 +15,8 @@ COMMAND_MODULES: dict[str, str] = {
     # "name": "mle_review.package.module",
     "review": "mle_review.review.command",
     "compact": "mle_review.review.compact_command",
+    "install": "mle_review.skillpack.install",
+    "uninstall": "mle_review.skillpack.uninstall",
 }
 
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {}
