@@ -17,6 +17,7 @@ COMMAND_MODULES: dict[str, str] = {
     "compact": "mle_review.review.compact_command",
     "install": "mle_review.skillpack.install",
     "uninstall": "mle_review.skillpack.uninstall",
+    "github": "mle_review.github.command",
 }
 
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {}

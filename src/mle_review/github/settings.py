@@ -50,7 +50,9 @@ class GitHubConfig(BaseModel):
         for value in values:
             key = value.strip().upper()
             if key not in ASSOCIATIONS:
-                raise ValueError(f"unknown author association {value!r} (known: {', '.join(ASSOCIATIONS)})")
+                raise ValueError(
+                    f"unknown author association {value!r} (known: {', '.join(ASSOCIATIONS)})"
+                )
             if key not in out:
                 out.append(key)
         return out
