@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from mle_review.models import Confidence, Finding, Severity
 from mle_review.rules.catalog import CATALOG
-from mle_review.skillpack.bundle import AGENT_FILE, AGENT_NAME, CHECKOUT_ROOT
+from mle_review.skillpack.bundle import AGENT_FILE, AGENT_NAME
 from mle_review.skillpack.targets import split_frontmatter
 
-AGENT_MD = CHECKOUT_ROOT / AGENT_FILE
+REPO = (
+    Path(__file__).resolve().parents[1]
+)  # the checkout, also when mle_review is installed non-editable
+
+AGENT_MD = REPO / AGENT_FILE
 WRITE_TOOLS = {"Write", "Edit", "MultiEdit", "NotebookEdit", "TodoWrite"}
 
 
@@ -154,7 +159,7 @@ def _compact_labels() -> tuple[str, ...]:
 
 def test_skill_templates_parse_as_the_bot_expects() -> None:
     compact = pytest.importorskip("mle_review.review.compact")
-    text = (CHECKOUT_ROOT / "skills/mle-workflow/references/iteration-compact.md").read_text(
+    text = (REPO / "skills/mle-workflow/references/iteration-compact.md").read_text(
         encoding="utf-8"
     )
     template, example = re.findall(r"```markdown\n(.*?)```", text, re.DOTALL)[:2]

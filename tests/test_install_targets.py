@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from mle_review.cli import main
-from mle_review.skillpack.bundle import AGENT_FILE, CHECKOUT_ROOT, SKILL_DIR, pack_files
+from mle_review.skillpack.bundle import AGENT_FILE, SKILL_DIR, pack_files
 from mle_review.skillpack.targets import BLOCK_BEGIN, BLOCK_END, RECORD_NAME, split_frontmatter
 
 if sys.version_info >= (3, 11):
@@ -17,10 +17,12 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
+REPO = (
+    Path(__file__).resolve().parents[1]
+)  # the checkout, also when mle_review is installed non-editable
+
 SKILL_FILES = [
-    rel[len(SKILL_DIR) + 1 :]
-    for rel in pack_files(CHECKOUT_ROOT)
-    if rel.startswith(SKILL_DIR + "/")
+    rel[len(SKILL_DIR) + 1 :] for rel in pack_files(REPO) if rel.startswith(SKILL_DIR + "/")
 ]
 
 # target -> (skills folder, agent file, extra files, record), relative to the root
@@ -86,7 +88,7 @@ def test_fresh_install_writes_the_layout(tmp_path: Path, target: str) -> None:
     skills = LAYOUTS[target][0]
     for rel in SKILL_FILES:  # the skill is copied byte for byte
         assert (root / skills / "mle-workflow" / rel).read_bytes() == (
-            CHECKOUT_ROOT / SKILL_DIR / rel
+            REPO / SKILL_DIR / rel
         ).read_bytes()
 
 
@@ -154,9 +156,7 @@ def test_force_overwrites_an_edited_file(tmp_path: Path) -> None:
     agent = root / ".claude/agents/mle-reviewer.md"
     agent.write_text("mine\n", encoding="utf-8")
     assert _install(root, "claude", "--force") == 0
-    assert agent.read_text(encoding="utf-8") == (CHECKOUT_ROOT / AGENT_FILE).read_text(
-        encoding="utf-8"
-    )
+    assert agent.read_text(encoding="utf-8") == (REPO / AGENT_FILE).read_text(encoding="utf-8")
     assert _install(root, "claude") == 0  # and the new content is recorded as ours
 
 
@@ -268,14 +268,14 @@ def test_codex_home_is_respected_without_dest(
 def test_claude_agent_is_the_canonical_file(tmp_path: Path) -> None:
     _install(tmp_path, "claude-project")
     assert (tmp_path / ".claude/agents/mle-reviewer.md").read_bytes() == (
-        CHECKOUT_ROOT / AGENT_FILE
+        REPO / AGENT_FILE
     ).read_bytes()
 
 
 def test_cursor_agent_and_rule(tmp_path: Path) -> None:
     _install(tmp_path, "cursor")
     canonical_meta, canonical_body = split_frontmatter(
-        (CHECKOUT_ROOT / AGENT_FILE).read_text(encoding="utf-8")
+        (REPO / AGENT_FILE).read_text(encoding="utf-8")
     )
     meta, body = split_frontmatter(
         (tmp_path / ".cursor/agents/mle-reviewer.md").read_text(encoding="utf-8")
@@ -300,7 +300,7 @@ def test_codex_agent_is_valid_read_only_toml(tmp_path: Path) -> None:
     _install(tmp_path, "codex")
     data = tomllib.loads((tmp_path / ".codex/agents/mle-reviewer.toml").read_text(encoding="utf-8"))
     canonical_meta, canonical_body = split_frontmatter(
-        (CHECKOUT_ROOT / AGENT_FILE).read_text(encoding="utf-8")
+        (REPO / AGENT_FILE).read_text(encoding="utf-8")
     )
     assert data["name"] == "mle-reviewer"
     assert data["description"] == canonical_meta["description"]

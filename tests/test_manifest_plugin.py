@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 from mle_review import __version__
-from mle_review.skillpack.bundle import AGENT_FILE, CHECKOUT_ROOT, SKILL_DIR
+from mle_review.skillpack.bundle import AGENT_FILE, SKILL_DIR
 
-PLUGIN_DIR = CHECKOUT_ROOT / ".claude-plugin"
+REPO = (
+    Path(__file__).resolve().parents[1]
+)  # the checkout, also when mle_review is installed non-editable
+
+PLUGIN_DIR = REPO / ".claude-plugin"
 KEBAB = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
 
 
@@ -52,9 +57,9 @@ def test_plugin_skills_are_an_array_of_existing_skill_folders() -> None:
     assert isinstance(skills, list) and skills
     for path in skills:
         assert path.startswith("./")
-        assert (CHECKOUT_ROOT / path / "SKILL.md").is_file()
+        assert (REPO / path / "SKILL.md").is_file()
     assert f"./{SKILL_DIR}" in skills
-    assert (CHECKOUT_ROOT / AGENT_FILE).is_file()  # found by the plugin's default agents/ folder
+    assert (REPO / AGENT_FILE).is_file()  # found by the plugin's default agents/ folder
 
 
 def test_versions_follow_the_package() -> None:

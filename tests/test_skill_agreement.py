@@ -11,13 +11,17 @@ import pytest
 from mle_review import knowledge
 from mle_review.rules.catalog import CATALOG
 from mle_review.skillpack import render
-from mle_review.skillpack.bundle import AGENT_FILE, CHECKOUT_ROOT, SKILL_DIR
+from mle_review.skillpack.bundle import AGENT_FILE, SKILL_DIR
 
-SKILL_ROOT = CHECKOUT_ROOT / SKILL_DIR
+REPO = (
+    Path(__file__).resolve().parents[1]
+)  # the checkout, also when mle_review is installed non-editable
+
+SKILL_ROOT = REPO / SKILL_DIR
 SKILL_MD = SKILL_ROOT / "SKILL.md"
 COMPACT_REF = SKILL_ROOT / "references" / "iteration-compact.md"
 LEDGER_REF = SKILL_ROOT / "references" / "observation-ledger.md"
-AGENT_MD = CHECKOUT_ROOT / AGENT_FILE
+AGENT_MD = REPO / AGENT_FILE
 
 _FENCE = re.compile(r"```[a-z]*\n(.*?)```", re.DOTALL)
 _FIELD_LINE = re.compile(r"^([A-Z][A-Za-z /]*?):(?:\s|$)")
@@ -123,7 +127,7 @@ def test_render_refreshes_a_stale_block() -> None:
 def _pack_texts() -> dict[str, str]:
     paths = [*SKILL_ROOT.rglob("*.md"), *SKILL_ROOT.rglob("*.py"), AGENT_MD]
     return {
-        p.relative_to(CHECKOUT_ROOT).as_posix(): p.read_text(encoding="utf-8")
+        p.relative_to(REPO).as_posix(): p.read_text(encoding="utf-8")
         for p in paths
         if "__pycache__" not in p.parts
     }

@@ -7,14 +7,19 @@ import math
 import sys
 from collections.abc import Iterator
 from dataclasses import FrozenInstanceError, replace
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
 
-from mle_review.skillpack.bundle import CHECKOUT_ROOT, SKILL_DIR
+from mle_review.skillpack.bundle import SKILL_DIR
 
-EXAMPLES = CHECKOUT_ROOT / SKILL_DIR / "references" / "examples"
+REPO = (
+    Path(__file__).resolve().parents[1]
+)  # the checkout, also when mle_review is installed non-editable
+
+EXAMPLES = REPO / SKILL_DIR / "references" / "examples"
 
 
 def _load(name: str) -> Iterator[ModuleType]:

@@ -7,10 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from mle_review.skillpack.bundle import CHECKOUT_ROOT, SKILL_DIR, SKILL_NAME
+from mle_review.skillpack.bundle import SKILL_DIR, SKILL_NAME
 from mle_review.skillpack.targets import AgentFileError, split_frontmatter
 
-SKILL_MD = CHECKOUT_ROOT / SKILL_DIR / "SKILL.md"
+REPO = (
+    Path(__file__).resolve().parents[1]
+)  # the checkout, also when mle_review is installed non-editable
+
+SKILL_MD = REPO / SKILL_DIR / "SKILL.md"
 
 
 def _raw_frontmatter_lines(path: Path) -> list[str]:

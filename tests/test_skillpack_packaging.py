@@ -14,9 +14,13 @@ import pytest
 
 from mle_review.skillpack import bundle
 
+REPO = (
+    Path(__file__).resolve().parents[1]
+)  # the checkout, also when mle_review is installed non-editable
+
 
 def test_pack_is_the_skill_folder_and_the_agent() -> None:
-    files = bundle.pack_files(bundle.CHECKOUT_ROOT)
+    files = bundle.pack_files(REPO)
     assert "skills/mle-workflow/SKILL.md" in files
     assert "agents/mle-reviewer.md" in files
     assert all(f.startswith(("skills/mle-workflow/", "agents/mle-reviewer.md")) for f in files)
@@ -25,12 +29,10 @@ def test_pack_is_the_skill_folder_and_the_agent() -> None:
 
 def test_build_copy_equals_the_top_level_files(tmp_path: Path) -> None:
     """``copy_pack`` is what setup.py runs while building; compare its output file by file."""
-    written = bundle.copy_pack(bundle.CHECKOUT_ROOT, tmp_path / "bundle")
+    written = bundle.copy_pack(REPO, tmp_path / "bundle")
     copied = sorted(p.relative_to(tmp_path / "bundle").as_posix() for p in written)
-    assert copied == bundle.pack_files(bundle.CHECKOUT_ROOT)
-    _same, mismatch, errors = filecmp.cmpfiles(
-        bundle.CHECKOUT_ROOT, tmp_path / "bundle", copied, shallow=False
-    )
+    assert copied == bundle.pack_files(REPO)
+    _same, mismatch, errors = filecmp.cmpfiles(REPO, tmp_path / "bundle", copied, shallow=False)
     assert (mismatch, errors) == ([], [])
     assert bundle.pack_files(tmp_path / "bundle") == copied
 
@@ -54,7 +56,7 @@ def test_copy_replaces_a_stale_bundle(tmp_path: Path) -> None:
     stale = tmp_path / "bundle" / "skills" / "mle-workflow" / "old.md"
     stale.parent.mkdir(parents=True)
     stale.write_text("old", encoding="utf-8")
-    bundle.copy_pack(bundle.CHECKOUT_ROOT, tmp_path / "bundle")
+    bundle.copy_pack(REPO, tmp_path / "bundle")
     assert not stale.exists()
 
 
@@ -63,8 +65,9 @@ def test_pack_root_prefers_the_packaged_copy(
 ) -> None:
     packaged = tmp_path / "bundle"
     monkeypatch.setattr(bundle, "PACKAGED_DIR", packaged)
-    assert bundle.pack_root() == bundle.CHECKOUT_ROOT  # editable/source checkout: no copy yet
-    bundle.copy_pack(bundle.CHECKOUT_ROOT, packaged)
+    monkeypatch.setattr(bundle, "CHECKOUT_ROOT", REPO)
+    assert bundle.pack_root() == REPO  # editable/source checkout: no copy yet
+    bundle.copy_pack(REPO, packaged)
     assert bundle.pack_root() == packaged
 
 
@@ -73,6 +76,15 @@ def test_missing_pack_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(bundle, "CHECKOUT_ROOT", tmp_path)
     with pytest.raises(bundle.SkillPackMissing):
         bundle.pack_root()
+
+
+def test_the_copy_this_package_runs_from_equals_the_top_level_files() -> None:
+    """Editable install: the checkout itself. Wheel install (as in CI): the bundled copy."""
+    root = bundle.pack_root()
+    files = bundle.pack_files(root)
+    assert files == bundle.pack_files(REPO)
+    _same, mismatch, errors = filecmp.cmpfiles(REPO, root, files, shallow=False)
+    assert (mismatch, errors) == ([], [])
 
 
 def test_bundle_module_is_standard_library_only() -> None:
@@ -90,8 +102,8 @@ def test_bundle_module_is_standard_library_only() -> None:
 
 
 def test_build_hooks_are_wired() -> None:
-    setup_py = (bundle.CHECKOUT_ROOT / "setup.py").read_text(encoding="utf-8")
+    setup_py = (REPO / "setup.py").read_text(encoding="utf-8")
     assert "copy_pack" in setup_py and "build_py" in setup_py
     assert '"skillpack" / "bundle"' in setup_py
-    manifest = (bundle.CHECKOUT_ROOT / "MANIFEST.in").read_text(encoding="utf-8").splitlines()
+    manifest = (REPO / "MANIFEST.in").read_text(encoding="utf-8").splitlines()
     assert "graft skills" in manifest and "graft agents" in manifest
