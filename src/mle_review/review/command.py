@@ -128,6 +128,8 @@ def run(args: argparse.Namespace) -> int:
             raise _usage("--diff cannot be combined with --base/--head")
         root = repo if args.repo else find_root(repo)
         changes = parse_diff(_read_input(args.diff, "--diff"))
+        if changes.is_empty and changes.problems:
+            raise _usage(f"--diff input: {changes.problems[0].message}")
         source = DirSource(root)
     else:
         if not gitmod.is_repo(repo):
