@@ -186,17 +186,26 @@ def render_piece(piece: Piece) -> str:
 def pack(
     pieces: list[Piece], budget_tokens: int, ratio: float = 1.0
 ) -> tuple[list[Piece], list[Piece]]:
-    """Greedy first-fit in priority order; ``ratio`` scales estimates to measured tokens."""
+    """Priority-ordered packing; ``ratio`` scales estimates to measured tokens.
+
+    Once a piece does not fit, smaller pieces of the same class may still
+    fill the gap, but lower classes are left out: lock-file lines must not
+    take the place of ML code that did not fit.
+    """
     sent: list[Piece] = []
     left: list[Piece] = []
     remaining = float(budget_tokens)
+    missed_rank: int | None = None
     for piece in pieces:
+        rank = CATEGORY_RANK[piece.category]
         cost = (piece.tokens + 12) * ratio  # block delimiters and path attribute
-        if cost <= remaining:
+        if (missed_rank is None or rank <= missed_rank) and cost <= remaining:
             sent.append(piece)
             remaining -= cost
         else:
             left.append(piece)
+            if missed_rank is None:
+                missed_rank = rank
     return sent, left
 
 

@@ -51,6 +51,10 @@ class PassAbort(Exception):
     """Ends the pass with a note (the review continues without the LLM part)."""
 
 
+class CredentialAbort(PassAbort):
+    """The key cannot be used: no point in any further request, counting included."""
+
+
 @dataclass
 class _Ctx:
     settings: LlmSettings
@@ -353,6 +357,8 @@ def _count(ctx: _Ctx, client: Any, params: dict[str, Any], estimate: int) -> int
             lambda timeout: client.messages.count_tokens(**_count_params(params), timeout=timeout),
         )
         return int(counted.input_tokens)
+    except CredentialAbort:
+        raise
     except PassAbort as exc:
         if ctx.time_left() < MIN_REQUEST_SECONDS * 2:
             raise
@@ -460,9 +466,11 @@ def _with_retries(ctx: _Ctx, what: str, call: Callable[[float], T]) -> T:
         except anthropic.APITimeoutError as exc:
             raise PassAbort(f"LLM {what} request timed out after {timeout:.0f}s") from exc
         except anthropic.AuthenticationError as exc:
-            raise PassAbort("LLM pass skipped: the API key was rejected (401)") from exc
+            raise CredentialAbort("LLM pass skipped: the API key was rejected (401)") from exc
         except anthropic.PermissionDeniedError as exc:
-            raise PassAbort("LLM pass skipped: the API key may not use this model (403)") from exc
+            raise CredentialAbort(
+                "LLM pass skipped: the API key may not use this model (403)"
+            ) from exc
         except anthropic.NotFoundError as exc:
             raise PassAbort(f"LLM pass skipped: model {settings.model!r} not found (404)") from exc
         except anthropic.BadRequestError as exc:

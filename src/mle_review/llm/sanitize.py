@@ -167,8 +167,7 @@ def wrap_untrusted(kind: str, content: str, **attrs: str) -> str:
 _URL = re.compile(
     r"(?i)\b(?:https?|ftp|file|data|javascript|vbscript|mailto|ssh|git|s3|gs):(?://)?[^\s<>\"'`]+"
     r"|\bwww\.[^\s<>\"'`]+"
-    r"|\b(?:[a-z0-9-]+\.)+(?:com|net|org|io|ai|dev|app|co|xyz|info|biz|me|sh|ly|gg|site|link|click|top|ru|cn)"
-    r"(?::\d+)?/[^\s<>\"'`]*"
+    r"|\b(?:[a-z0-9-]+\.)+[a-z]{2,24}(?::\d+)?/[^\s<>\"'`]*"  # host.tld/path without a scheme
 )
 _AUTOLINK = re.compile(r"<[^<>\s]+(?::|@)[^<>\s]*>")
 _MENTION = re.compile(r"(?<![\w`])@([A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[A-Za-z0-9_.-]+)?)")
