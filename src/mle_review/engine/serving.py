@@ -1136,6 +1136,44 @@ _LOG_WORDS = {"log", "logger", "logging", "structlog", "loguru", "logs", "audit"
 NON_MESSAGE_KWARGS = {"exc_info", "stack_info", "stacklevel"}
 
 
+_LOGGER_FACTORIES = {
+    "logging.getLogger",
+    "structlog.get_logger",
+    "structlog.getLogger",
+    "structlog.stdlib.get_logger",
+    "loguru.logger.bind",
+}
+
+
+def logger_names(ctx: ModuleContext) -> set[str]:
+    """Dotted names assigned a logger anywhere in the module (``slog = structlog.get_logger()``)."""
+
+    def build() -> set[str]:
+        names: set[str] = set()
+        for node in ast.walk(ctx.tree):
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+                call = node.value
+                qual = ctx.qualname(call) or ""
+                base = call.func.value if isinstance(call.func, ast.Attribute) else None
+                if (
+                    qual in _LOGGER_FACTORIES
+                    or (
+                        base is not None
+                        and isinstance(call.func, ast.Attribute)
+                        and call.func.attr in ("bind", "getChild", "new")
+                        and _logger_receiver(ctx, base)
+                    )
+                    or (qual.endswith("LoggerAdapter"))
+                ):
+                    for target in node.targets:
+                        name = dotted_name(target)
+                        if name:
+                            names.add(name)
+        return names
+
+    return _cached(ctx, "_srv_logger_names", build)
+
+
 def _logger_receiver(ctx: ModuleContext, node: ast.AST) -> bool:
     if isinstance(node, ast.Call):  # logger.bind(...).info / logging.getLogger(__name__).info
         inner = node.func
@@ -1146,6 +1184,9 @@ def _logger_receiver(ctx: ModuleContext, node: ast.AST) -> bool:
     qual = ctx.qualname(node) or ""
     if qual in ("logging", "structlog", "loguru.logger", "loguru"):
         return True
+    name = dotted_name(node)
+    if name is not None and "_srv_logger_names" in vars(ctx) and name in logger_names(ctx):
+        return True
     ident = last_identifier(node)
     return ident is not None and bool(set(name_tokens(ident)) & _LOG_WORDS)
 
@@ -1155,6 +1196,7 @@ def log_call_kind(ctx: ModuleContext, call: ast.Call) -> str | None:
     func = call.func
     if isinstance(func, ast.Name) and func.id == "print":
         return "print"
+    logger_names(ctx)  # built before receivers are judged
     if (
         isinstance(func, ast.Attribute)
         and func.attr in LOG_METHODS

@@ -1,0 +1,623 @@
+"""MLR304 pii-in-logs: personal fields or whole request payloads written to logs."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from mle_review.engine.context import ModuleContext, Role
+from mle_review.engine.serving import (
+    ParamKind,
+    entrypoint_for,
+    flow_edges,
+    is_batch_job,
+    is_raw_request_read,
+    last_identifier,
+    log_arguments,
+    log_call_kind,
+    name_tokens,
+    on_serving_path,
+    request_names,
+    scope_nodes,
+    scopes,
+)
+from mle_review.models import Confidence
+from mle_review.rules.base import Hit, Rule, RuleDoc, register
+
+# Tokens that turn a personal-looking name into something safe to log.
+_SAFE_TOKENS = {
+    "hash",
+    "hashed",
+    "sha",
+    "sha1",
+    "sha256",
+    "md5",
+    "hmac",
+    "digest",
+    "masked",
+    "mask",
+    "redacted",
+    "anon",
+    "anonymized",
+    "anonymised",
+    "pseudo",
+    "pseudonym",
+    "pseudonymous",
+    "domain",
+    "count",
+    "n",
+    "num",
+    "len",
+    "length",
+    "is",
+    "has",
+    "present",
+    "missing",
+    "valid",
+    "verified",
+    "flag",
+    "type",
+    "format",
+    "col",
+    "cols",
+    "column",
+    "columns",
+    "field",
+    "fields",
+    "key",
+    "keys",
+    "regex",
+    "pattern",
+    "re",
+    "template",
+    "label",
+    "header",
+    "idx",
+    "index",
+    "enabled",
+    "optin",
+    "consent",
+    "bucket",
+    "salt",
+    "provider",
+    "country",
+    "region",
+    "version",
+    "sent",
+    "changed",
+    "status",
+    "prefix",
+    "suffix",
+}
+_ADDRESS_NOT_PERSONAL = {
+    "server",
+    "host",
+    "bind",
+    "listen",
+    "mac",
+    "endpoint",
+    "redis",
+    "service",
+    "broker",
+    "socket",
+    "memory",
+    "base",
+    "url",
+    "web",
+    "wallet",
+    "contract",
+    "return",
+    "reply",
+    "sender",
+    "from",
+}
+_NAME_OWNERS = {
+    "first",
+    "last",
+    "full",
+    "given",
+    "family",
+    "middle",
+    "maiden",
+    "customer",
+    "user",
+    "patient",
+    "person",
+    "client",
+    "holder",
+    "cardholder",
+    "applicant",
+    "member",
+    "contact",
+    "sur",
+    "legal",
+    "display",
+    "real",
+    "account",
+}
+_PERSON_OBJECTS = {
+    "user",
+    "customer",
+    "patient",
+    "client",
+    "person",
+    "member",
+    "applicant",
+    "account",
+    "contact",
+    "req",
+    "request",
+    "payload",
+    "body",
+    "data",
+    "record",
+    "row",
+    "profile",
+    "subscriber",
+    "employee",
+    "owner",
+    "holder",
+    "borrower",
+    "visitor",
+    "buyer",
+    "seller",
+    "passenger",
+    "student",
+}
+_SANITIZERS = {
+    "hash",
+    "hashed",
+    "sha",
+    "sha1",
+    "sha256",
+    "md5",
+    "hexdigest",
+    "digest",
+    "hmac",
+    "mask",
+    "masked",
+    "redact",
+    "redacted",
+    "anonymize",
+    "anonymise",
+    "pseudonymize",
+    "pseudonymise",
+    "obfuscate",
+    "scrub",
+    "sanitize",
+    "sanitise",
+    "encrypt",
+    "tokenize",
+    "fingerprint",
+    "truncate",
+}
+_SAFE_CALL_TOKENS = _SANITIZERS | {
+    "domain",
+    "count",
+    "len",
+    "length",
+    "is",
+    "has",
+    "present",
+    "missing",
+    "valid",
+    "bucket",
+    "n",
+    "num",
+}
+_OPAQUE_CALLS = {
+    "len",
+    "bool",
+    "type",
+    "isinstance",
+    "hash",
+    "id",
+    "sum",
+    "any",
+    "all",
+    "round",
+    "sorted",
+}
+_OPAQUE_METHODS = {
+    "keys",
+    "count",
+    "nunique",
+    "isna",
+    "isnull",
+    "notna",
+    "sum",
+    "mean",
+    "describe",
+    "info",
+}
+_OPAQUE_ATTRS = {
+    "shape",
+    "dtypes",
+    "dtype",
+    "columns",
+    "size",
+    "ndim",
+    "index",
+    "status_code",
+    "__class__",
+}
+# Names that hold a whole input in serving code even when no request object is in sight.
+_RAW_NAMES = {
+    "payload",
+    "body",
+    "request_body",
+    "request_data",
+    "request_json",
+    "json_body",
+    "raw_input",
+    "raw_payload",
+    "input_data",
+    "features",
+    "feature_dict",
+    "features_dict",
+    "feature_vector",
+    "feature_values",
+    "raw_features",
+    "feats",
+    "req_body",
+    "req_json",
+}
+_PIPELINE_IMPORTS = (
+    "pandas",
+    "numpy",
+    "polars",
+    "pyspark",
+    "sklearn",
+    "torch",
+    "tensorflow",
+    "mlflow",
+    "feast",
+    "dask",
+    "airflow",
+    "prefect",
+    "dagster",
+    "kfp",
+    "metaflow",
+    "xgboost",
+    "lightgbm",
+)
+
+
+def personal_kind(identifier: str, owner: str | None = None) -> str | None:
+    """What kind of personal data a field name denotes, or None."""
+    tokens = name_tokens(identifier)
+    if not tokens or set(tokens) & _SAFE_TOKENS:
+        return None
+    joined = "_".join(tokens)
+    tset = set(tokens)
+    if tset & {"email", "emails", "mail"} and (
+        tset & {"email", "emails"} or joined in ("mail", "e_mail")
+    ):
+        return "email address"
+    if tset & {"phone", "mobile", "msisdn", "telephone", "cellphone"}:
+        return "phone number"
+    if tset & {"ssn", "passport"} or any(
+        p in joined
+        for p in ("social_security", "national_id", "tax_id", "driver_licen", "drivers_licen")
+    ):
+        return "government id"
+    if "dob" in tset or any(
+        p in joined for p in ("date_of_birth", "birth_date", "birthdate", "birthday")
+    ):
+        return "date of birth"
+    if "ip" in tset or any(
+        p in joined for p in ("remote_addr", "forwarded_for", "ipaddr", "client_host")
+    ):
+        return "IP address"
+    if tset & {"address", "street"} and not tset & _ADDRESS_NOT_PERSONAL:
+        return "postal address"
+    if any(p in joined for p in ("card_number", "credit_card", "cc_number", "iban")):
+        return "card or account number"
+    if tset & {"surname", "username", "fullname", "firstname", "lastname"} or (
+        tokens[-1] == "name" and len(tokens) >= 2 and tokens[-2] in _NAME_OWNERS
+    ):
+        return "person's name"
+    if tokens == ["name"] and owner is not None and set(name_tokens(owner)) & _PERSON_OBJECTS:
+        return "person's name"
+    return None
+
+
+@dataclass
+class Leak:
+    field: str
+    kind: str  # "email address", ..., or "raw input"
+    node: ast.AST
+    via: str | None = None  # the local name that carried it to the log call
+
+
+class _Scanner:
+    """Walks the values of one log call, following local assignments a few steps back."""
+
+    def __init__(
+        self,
+        assigned: dict[str, list[ast.expr]],
+        raw_names: set[str],
+        seed: Callable[[ast.AST], bool] | None,
+    ) -> None:
+        self.assigned = assigned
+        self.raw_names = raw_names
+        self.seed = seed
+
+    def scan(self, expr: ast.AST, depth: int = 0) -> list[Leak]:
+        leaks: list[Leak] = []
+        self._visit(expr, leaks, depth, set())
+        return leaks
+
+    def _visit(self, node: ast.AST, out: list[Leak], depth: int, seen: set[str]) -> None:
+        if self.seed is not None and self.seed(node):
+            out.append(Leak(ast.unparse(node), "raw input", node))
+            return
+        if isinstance(node, ast.Call):
+            if self.seed is not None and self.seed(node.func):
+                out.append(Leak(ast.unparse(node), "raw input", node))
+                return
+            ident = last_identifier(node.func) or ""
+            tokens = set(name_tokens(ident))
+            if tokens & _SAFE_CALL_TOKENS or (
+                isinstance(node.func, ast.Name) and ident in _OPAQUE_CALLS
+            ):
+                return
+            if isinstance(node.func, ast.Attribute):
+                if node.func.attr in _OPAQUE_METHODS:
+                    return
+                if node.func.attr == "get" and node.args and isinstance(node.args[0], ast.Constant):
+                    self._field(
+                        str(node.args[0].value), last_identifier(node.func.value), node, out
+                    )
+                    return
+                if node.func.attr in (
+                    "model_dump",
+                    "dict",
+                    "to_dict",
+                    "json",
+                    "model_dump_json",
+                    "items",
+                    "values",
+                ):
+                    self._visit(node.func.value, out, depth, seen)
+                    return
+                self._visit(node.func.value, out, depth, seen)  # the receiver, not the method name
+                for child in [*node.args, *node.keywords]:
+                    self._visit(child, out, depth, seen)
+                return
+            for child in ast.iter_child_nodes(node):
+                self._visit(child, out, depth, seen)
+            return
+        if isinstance(node, ast.Attribute):
+            if node.attr in _OPAQUE_ATTRS:
+                return
+            owner = last_identifier(node.value)
+            if node.attr == "host" and owner == "client":  # starlette request.client.host
+                out.append(Leak("client.host", "IP address", node))
+                return
+            if self._field(node.attr, owner, node, out) or self._is_access_base(node.value):
+                return
+            self._visit(node.value, out, depth, seen)
+            return
+        if isinstance(node, ast.Subscript):
+            key = node.slice
+            keys = key.elts if isinstance(key, (ast.List, ast.Tuple)) else [key]
+            consts = [k for k in keys if isinstance(k, ast.Constant) and isinstance(k.value, str)]
+            if consts:
+                for k in consts:
+                    self._field(str(k.value), last_identifier(node.value), node, out)
+                if self._is_access_base(node.value):
+                    return
+            self._visit(node.value, out, depth, seen)
+            if not consts:
+                self._visit(key, out, depth, seen)
+            return
+        if isinstance(node, ast.Dict):
+            for key_node, v in zip(node.keys, node.values, strict=True):
+                if (
+                    isinstance(key_node, ast.Constant)
+                    and isinstance(key_node.value, str)
+                    and not isinstance(v, ast.Constant)
+                ):
+                    before = len(out)
+                    self._visit(v, out, depth, seen)
+                    if (
+                        len(out) == before
+                        and personal_kind(key_node.value)
+                        and not self._sanitized(v)
+                    ):
+                        out.append(Leak(key_node.value, personal_kind(key_node.value) or "", v))
+                else:
+                    if key_node is not None:
+                        self._visit(key_node, out, depth, seen)
+                    self._visit(v, out, depth, seen)
+            return
+        if isinstance(node, ast.keyword):
+            before = len(out)
+            self._visit(node.value, out, depth, seen)
+            kind = personal_kind(node.arg or "")
+            if (
+                len(out) == before
+                and kind
+                and not isinstance(node.value, ast.Constant)
+                and not self._sanitized(node.value)
+            ):
+                out.append(Leak(node.arg or "", kind, node.value))
+            return
+        if isinstance(node, ast.Name):
+            kind = personal_kind(node.id)
+            if kind:
+                out.append(Leak(node.id, kind, node))
+                return
+            if node.id in self.raw_names:
+                out.append(Leak(node.id, "raw input", node))
+                return
+            if depth < 3 and node.id in self.assigned and node.id not in seen:
+                seen = seen | {node.id}
+                for value in self.assigned[node.id]:
+                    inner: list[Leak] = []
+                    self._visit(value, inner, depth + 1, seen)
+                    for leak in inner:
+                        out.append(Leak(leak.field, leak.kind, node, via=node.id))
+            return
+        for child in ast.iter_child_nodes(node):
+            self._visit(child, out, depth, seen)
+
+    def _is_access_base(self, node: ast.AST) -> bool:
+        """``payload["amount"]`` reads one field: the payload itself is not logged."""
+        return isinstance(node, (ast.Name, ast.Attribute, ast.Subscript))
+
+    def _field(self, name: str, owner: str | None, node: ast.AST, out: list[Leak]) -> bool:
+        kind = personal_kind(name, owner)
+        if kind:
+            out.append(Leak(name, kind, node))
+            return True
+        return False
+
+    def _sanitized(self, node: ast.AST) -> bool:
+        if isinstance(node, ast.Call):
+            ident = last_identifier(node.func) or ""
+            return bool(set(name_tokens(ident)) & _SAFE_CALL_TOKENS) or ident in _OPAQUE_CALLS
+        return False
+
+
+def _pipeline_module(ctx: ModuleContext) -> bool:
+    if ctx.is_test:
+        return False
+    if ctx.has_role(Role.SERVING, Role.TRAINING, Role.EVALUATION) or is_batch_job(ctx):
+        return True
+    return on_serving_path(ctx) or ctx.imports.imports_any(*_PIPELINE_IMPORTS)
+
+
+def _constant_collection(value: ast.expr) -> bool:
+    if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
+        return all(isinstance(e, ast.Constant) for e in value.elts)
+    ident = last_identifier(value) or ""
+    return isinstance(value, ast.Attribute) and bool(
+        set(name_tokens(ident)) & {"names", "columns", "cols"}
+    )
+
+
+@register
+class PiiInLogs(Rule):
+    id = "MLR304"
+    confidence = Confidence.HIGH
+    message = "personal data or a raw request payload is written to the logs"
+    fix = "Log a pseudonymous id (a salted hash), counts, latency and the model version instead; keep raw inputs in an access-controlled store with a retention policy if they are needed for debugging."
+    doc = RuleDoc(
+        what_it_does=(
+            "Finds log and print calls in serving, batch and pipeline code that write personal data: fields named "
+            "like an email address, phone number, person's name, postal address, government id, date of birth, "
+            'IP address or card number (as variables, attributes, `row["email"]`, `.get("phone")`, dict keys '
+            "in `extra=`, structlog key-values, f-strings and %-format arguments), and, in serving code, whole "
+            "request payloads: `await request.json()`, `request.get_json()`, a raw `dict` parameter, a validated "
+            "request object dumped whole, a features dict or a frame built from the payload.\n\n"
+            'Values are followed through local assignments, so `contact = payload["email"]` then '
+            "`logger.info(contact)` is found. Logging one non-personal field of the payload, a hashed or masked "
+            "value (`hash_id(...)`, `sha256(...).hexdigest()`, `mask_email(...)`), counts (`len(payload)`), "
+            "field names (`payload.keys()`), shapes, latency or the model version is not reported. Covers "
+            "`logging`, `logger.*`, structlog, loguru and `print`. The finding names the field, never a value."
+        ),
+        why_it_matters=(
+            "Logs are the least protected copy of your data: shipped to third-party aggregators, kept longer than "
+            "the database, readable by everyone on call, and outside the reach of deletion requests. A single "
+            "`logger.info(payload)` on a prediction endpoint copies every user's personal data into them, which "
+            "under GDPR/CCPA is a processing purpose you must now justify, secure and be able to erase."
+        ),
+        example=(
+            '@app.post("/score")\ndef score(req: LoanRequest):\n    logger.info("scoring %s", req)\n'
+            '    logger.info(f"applicant email={req.email}")\n'
+        ),
+        use_instead=(
+            '@app.post("/score")\ndef score(req: LoanRequest):\n'
+            '    logger.info("scoring applicant=%s fields=%d", hash_id(req.applicant_id), len(req.model_fields_set))\n'
+        ),
+        options="Role globs in `[tool.mle-review.roles]` decide which files are serving and pipeline code.",
+        references=(
+            "OWASP Logging Cheat Sheet: data to exclude (personal data, session ids, access tokens)",
+            "GDPR Article 5(1)(c) data minimisation and Article 17 right to erasure",
+        ),
+    )
+
+    def check_module(self, ctx: ModuleContext) -> Iterator[Hit]:
+        if not _pipeline_module(ctx):
+            return
+        serving = on_serving_path(ctx)
+        for scope in scopes(ctx):
+            logs = [
+                n
+                for n in scope_nodes(scope, ctx)
+                if isinstance(n, ast.Call) and log_call_kind(ctx, n) is not None
+            ]
+            if not logs:
+                continue
+            nodes = list(scope_nodes(scope, ctx))
+            assigned: dict[str, list[ast.expr]] = {}
+            for targets, value, _line in flow_edges(scope, nodes):
+                if isinstance(value, ast.expr):
+                    for t in targets:
+                        assigned.setdefault(t, []).append(value)
+            raw_names, seed = self._raw_inputs(ctx, scope, assigned) if serving else (set(), None)
+            scanner = _Scanner(assigned, raw_names, seed)
+            for call in sorted(logs, key=lambda c: (c.lineno, c.col_offset)):
+                leaks: list[Leak] = []
+                for arg in log_arguments(call):
+                    leaks.extend(scanner.scan(arg))
+                for kw in call.keywords:
+                    if kw.arg and kw.arg not in ("extra", "exc_info", "stack_info", "stacklevel"):
+                        kind = personal_kind(kw.arg)
+                        if (
+                            kind
+                            and not any(lk.node is kw.value for lk in leaks)
+                            and not scanner._sanitized(kw.value)
+                            and not isinstance(kw.value, ast.Constant)
+                            and not scanner.scan(kw.value)
+                        ):
+                            leaks.append(Leak(kw.arg, kind, kw.value))
+                if leaks:
+                    yield self._hit(ctx, call, leaks)
+
+    def _raw_inputs(
+        self, ctx: ModuleContext, scope: ast.AST, assigned: dict[str, list[ast.expr]]
+    ) -> tuple[set[str], Callable[[ast.AST], bool]]:
+        """Names that hold a whole request input, and the test for a raw request read."""
+        ep = entrypoint_for(ctx, scope)
+        names: set[str] = set()
+        if ep is not None:
+            names |= ep.names(ParamKind.RAW, ParamKind.VALIDATED)
+        req = request_names(ctx, ep)
+        if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            params = {
+                a.arg for a in [*scope.args.posonlyargs, *scope.args.args, *scope.args.kwonlyargs]
+            }
+            names |= params & _RAW_NAMES
+        for name, values in assigned.items():
+            if name in _RAW_NAMES and not all(_constant_collection(v) for v in values):
+                names.add(name)
+        return names, lambda n: is_raw_request_read(n, req)
+
+    def _hit(self, ctx: ModuleContext, call: ast.Call, leaks: list[Leak]) -> Hit:
+        callee = ast.unparse(call.func)
+        personal = [lk for lk in leaks if lk.kind != "raw input"]
+        names: list[str] = []
+        for leak in personal or leaks:
+            via = f", via `{leak.via}`" if leak.via else ""
+            if leak.kind == "raw input":
+                label = f"`{leak.via}` (from `{leak.field}`)" if leak.via else f"`{leak.field}`"
+            else:
+                label = f"`{leak.field}` ({leak.kind}{via})"
+            if label not in names:
+                names.append(label)
+        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        if personal:
+            msg = f"`{callee}(...)` writes personal data to the logs: {shown}"
+            confidence = Confidence.HIGH
+        else:
+            msg = f"`{callee}(...)` logs the whole request input {shown}, including any personal fields in it"
+            confidence = (
+                Confidence.HIGH
+                if any(isinstance(lk.node, ast.Attribute) for lk in leaks)
+                else Confidence.MEDIUM
+            )
+        return Hit.at(call, msg, confidence=confidence)
