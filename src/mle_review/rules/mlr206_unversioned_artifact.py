@@ -1,0 +1,459 @@
+"""MLR206 unversioned-artifact: a model saved to the same fixed path every run, with nothing recorded beside it."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from enum import Enum
+from pathlib import PurePosixPath
+
+from mle_review.engine.astutil import call_kwarg
+from mle_review.engine.context import ModuleContext, dotted_name
+from mle_review.rules._pipeline_common import (
+    exploratory_globs,
+    in_dirs,
+    in_loop,
+    mentions,
+    module_constants,
+)
+from mle_review.rules.base import Hit, Rule, RuleDoc, register
+
+
+class _Dest(Enum):
+    FIXED = "fixed"
+    VERSIONED = "versioned"
+    DYNAMIC = "dynamic"  # depends on a parameter, config or environment: cannot tell
+
+
+# Anything in a destination that makes the name differ per run/model.
+_VERSION_TOKEN = re.compile(
+    r"version|(^|_)ver($|_)|run_?id|run\.info|(^|_)run($|_)|sha|commit|git|hash|digest|fingerprint|"
+    r"timestamp|(^|_)ts($|_)|time|date|now|stamp|uuid|epoch|(^|_)step|(^|_)iter|trial|fold|(^|_)tag|"
+    r"release|build|job_?id|experiment|semver|revision",
+    re.I,
+)
+_VERSION_LITERAL = re.compile(r"(^|[/_.-])v\d+([._-]\d+)*($|[/_.-])|\d{8}|\d{4}-\d{2}-\d{2}", re.I)
+_MODEL_TOKEN = re.compile(
+    r"model|clf|classifier|regressor|estimator|pipeline|pipe$|booster|(^|_)net($|_)|state_dict|weights|"
+    r"encoder|scaler|vectori[sz]er|preprocessor|transformer|artifact|bundle|ckpt|checkpoint",
+    re.I,
+)
+_MODEL_SUFFIXES = (
+    ".pt",
+    ".pth",
+    ".ckpt",
+    ".joblib",
+    ".onnx",
+    ".h5",
+    ".keras",
+    ".safetensors",
+    ".cbm",
+    ".ubj",
+    ".bst",
+)
+_TOKENIZER_LIKE = re.compile(r"tokeni[sz]er|processor|feature_extractor|(^|_)config$", re.I)
+# A metadata write records provenance when it mentions one of these.
+_METADATA_TOKEN = re.compile(
+    r"config|cfg|params|hyperparam|sha|commit|git|version|data_?version|dataset|snapshot|metadata|"
+    r"manifest|lineage|provenance|model_card",
+    re.I,
+)
+_METADATA_WRITERS = re.compile(
+    r"^(json\.dump|yaml\.dump|yaml\.safe_dump|toml\.dump|tomli_w\.dump|mlflow\.log_params?|mlflow\.log_dict|"
+    r"mlflow\.set_tags?|mlflow\.log_text|wandb\.config\.update|omegaconf\.OmegaConf\.save)$"
+)
+_PATH_CTORS = re.compile(
+    r"^(pathlib\.)?(Pure(Posix|Windows)?)?Path$|^os\.path\.join$|^posixpath\.join$"
+)
+_CONST_CALLS = re.compile(
+    r"^(os\.getcwd|pathlib\.Path\.cwd|pathlib\.Path\.home|os\.path\.(dirname|abspath|realpath|expanduser))$"
+)
+
+
+@register
+class UnversionedArtifact(Rule):
+    id = "MLR206"
+    message = "model artifact saved to a fixed path with no version and no metadata"
+    fix = "Put a version, run id, git SHA or timestamp in the path (or log to a registry) and write the config/SHA/data version beside it."
+    doc = RuleDoc(
+        what_it_does=(
+            "Reports saving a model artifact (`joblib.dump`, `pickle.dump`, `torch.save`, `torch.jit.save`, "
+            "`torch.onnx.export`, `skops.io.dump`, `onnx.save`, `tf.saved_model.save`, `<model>.save_model`, "
+            "`<model>.save_pretrained`, Keras `model.save`, `mlflow.<flavor>.save_model`) to a destination that "
+            'is the same on every run: a string literal, a module constant, `Path(__file__).parent / "model.pkl"` '
+            "and similar, resolved through local assignments and `os.path.join`/`pathlib` joins. A destination "
+            "that contains a version, run id, git SHA, hash, timestamp, epoch/step or fold, or any value read from "
+            "a parameter, config or environment, is not reported. The save is also quiet when the same module "
+            "writes metadata about the run (a JSON/YAML dump, `mlflow.log_params`/`log_dict`/`set_tags` "
+            "mentioning config, params, git SHA, dataset or data version), when the file is a DVC output, "
+            "inside training loops (rolling checkpoints), in tests and in exploratory notebooks.\n\n"
+            "`mlflow.<flavor>.log_model` stores the model under the run's own artifact folder, keyed by run id "
+            "(and, with `registered_model_name`, as a new registry version), so it is treated as versioned; it is "
+            'only reported inside `mlflow.start_run(run_id="<fixed id>")`, where every execution writes into '
+            "the same run."
+        ),
+        why_it_matters=(
+            "An artifact written to `models/model.pkl` is overwritten by the next training run. When the new "
+            "model misbehaves there is nothing to roll back to, and when an old prediction must be explained "
+            "nobody can say which code, config and data produced the file that served it. Serving code that "
+            "loads the fixed path also changes behaviour silently whenever someone retrains."
+        ),
+        example=(
+            'joblib.dump(pipeline, "models/churn_model.joblib")\n'
+            'torch.save(model.state_dict(), MODEL_DIR / "model.pt")\n'
+        ),
+        use_instead=(
+            'version = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{git_sha[:8]}"\n'
+            "out = MODEL_DIR / version\n"
+            'joblib.dump(pipeline, out / "model.joblib")\n'
+            '(out / "metadata.json").write_text(json.dumps({"git_sha": git_sha, "config": asdict(cfg),\n'
+            '                                              "data_version": data_version}))\n'
+        ),
+        options=(
+            "`rule-options.MLR204.exploratory-dirs` also decides which notebook folders count as exploratory "
+            "here. Suppress a deliberate scratch save with `# mle-review: ignore[MLR206] <reason>`."
+        ),
+        references=(
+            "MLflow Model Registry: every `log_model(..., registered_model_name=...)` creates a new numbered version",
+            "DVC: versioning model files as pipeline outputs",
+        ),
+    )
+
+    def check_module(self, ctx: ModuleContext) -> Iterator[Hit]:
+        if ctx.is_test:
+            return
+        if ctx.notebook is not None and in_dirs(
+            ctx.path, exploratory_globs(ctx.config.rule_options.get("MLR204"))
+        ):
+            return
+        constants = module_constants(ctx.tree)
+        metadata = _writes_metadata(ctx)
+        dvc_outputs = _dvc_outputs(ctx)
+        for call in ctx.calls:
+            found = self._save_target(ctx, call)
+            if found is None:
+                continue
+            kind, obj, dest = found
+            if kind == "mlflow-log":
+                run = _fixed_run(ctx, call)
+                if run is not None:
+                    yield Hit.at(
+                        call,
+                        f"`{dotted_name(call.func)}` logs into the fixed MLflow run `{run}`, so each training "
+                        "overwrites the previous model in that run",
+                        fix="Start a new run per training (`mlflow.start_run()` without a fixed `run_id`) and register the model with `registered_model_name=`.",
+                    )
+                continue
+            if dest is None or in_loop(ctx, call) or metadata:
+                continue
+            if obj is not None and not _looks_like_model(obj, dest):
+                continue
+            state, text = _classify(ctx, dest, constants, call)
+            if state is not _Dest.FIXED:
+                continue
+            if text and PurePosixPath(text).name in dvc_outputs:
+                continue
+            shown = text or ast.unparse(dest)
+            yield Hit.at(
+                call,
+                f"`{dotted_name(call.func) or kind}` writes the model to the fixed path `{shown}`: the next run "
+                "overwrites it, and nothing records which code, config or data produced it",
+                fix=(
+                    "Build the destination from a version (run id, git SHA, timestamp or content hash), e.g. "
+                    '`MODEL_DIR / run_id / "model.joblib"`, and write a `metadata.json` with the git SHA, config '
+                    "and data version beside it, or log the model to a registry."
+                ),
+            )
+
+    def _save_target(
+        self, ctx: ModuleContext, call: ast.Call
+    ) -> tuple[str, ast.expr | None, ast.expr | None] | None:
+        """(kind, saved object, destination) for artifact-writing calls."""
+        name = ctx.qualname(call) or ""
+        func = call.func
+        method = func.attr if isinstance(func, ast.Attribute) else ""
+
+        def arg(i: int, *keywords: str) -> ast.expr | None:
+            for kw in keywords:
+                value = call_kwarg(call, kw)
+                if value is not None:
+                    return value
+            return call.args[i] if len(call.args) > i else None
+
+        if name.startswith("mlflow.") and name.endswith(".log_model"):
+            return "mlflow-log", None, None
+        if name.startswith("mlflow.") and name.endswith(".save_model"):
+            return "save_model", None, arg(1, "path")
+        if name in ("joblib.dump", "skops.io.dump", "sklearn.externals.joblib.dump"):
+            return "dump", arg(0, "value", "obj"), arg(1, "filename", "file")
+        if name in ("pickle.dump", "dill.dump", "cloudpickle.dump", "_pickle.dump", "cPickle.dump"):
+            return "dump", arg(0, "obj"), _opened_path(ctx, call, arg(1, "file"))
+        if name in ("torch.save", "torch.jit.save"):
+            return "save", arg(0, "obj", "m"), arg(1, "f")
+        if name == "torch.onnx.export":
+            return "export", None, arg(2, "f")
+        if name in ("onnx.save", "onnx.save_model"):
+            return "save", None, arg(1, "f")
+        if name == "tensorflow.saved_model.save":
+            return "save", None, arg(1, "export_dir")
+        if re.match(r"^(tensorflow\.)?(keras|tf_keras)\.(models|saving)\.save_model$", name):
+            return "save", arg(0, "model"), arg(1, "filepath")
+        if not method or ctx.qualname(func) is not None:
+            return None
+        receiver = dotted_name(func.value) if isinstance(func, ast.Attribute) else None
+        if method == "save_model":
+            return "save_model", None, arg(0, "fname", "filename", "path", "output_dir", "filepath")
+        if method == "save_pretrained":
+            if receiver and _TOKENIZER_LIKE.search(receiver):
+                return None
+            return "save_pretrained", None, arg(0, "save_directory")
+        if (
+            method == "save"
+            and receiver
+            and re.search(r"model|net", receiver, re.I)
+            and ctx.imports.imports_any("tensorflow", "keras", "tf_keras", "gensim")
+        ):
+            return "save", None, arg(0, "filepath", "fname")
+        return None
+
+
+def _opener_path(opener: ast.Call) -> ast.expr | None:
+    name = dotted_name(opener.func) or ""
+    if name in ("open", "io.open", "gzip.open", "bz2.open", "lzma.open"):
+        return opener.args[0] if opener.args else None
+    if isinstance(opener.func, ast.Attribute) and opener.func.attr == "open":
+        return opener.func.value  # Path(...).open("wb")
+    return None
+
+
+def _opened_path(ctx: ModuleContext, call: ast.Call, handle: ast.expr | None) -> ast.expr | None:
+    """For ``pickle.dump(obj, fh)``: the path given to ``open`` for ``fh`` (with-statement or inline)."""
+    if isinstance(handle, ast.Call):
+        return _opener_path(handle)
+    if not isinstance(handle, ast.Name):
+        return None
+    cur = ctx.parents.get(call)
+    while cur is not None:
+        if isinstance(cur, (ast.With, ast.AsyncWith)):
+            for item in cur.items:
+                var, opener = item.optional_vars, item.context_expr
+                if (
+                    isinstance(var, ast.Name)
+                    and var.id == handle.id
+                    and isinstance(opener, ast.Call)
+                ):
+                    return _opener_path(opener)
+        cur = ctx.parents.get(cur)
+    return None
+
+
+def _looks_like_model(obj: ast.expr, dest: ast.expr) -> bool:
+    if mentions(obj, _MODEL_TOKEN):
+        return True
+    text = " ".join(
+        n.value for n in ast.walk(dest) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+    )
+    return bool(_MODEL_TOKEN.search(text)) or text.lower().endswith(_MODEL_SUFFIXES)
+
+
+def _classify(
+    ctx: ModuleContext,
+    expr: ast.expr,
+    constants: dict[str, ast.expr],
+    at: ast.Call,
+    depth: int = 0,
+) -> tuple[_Dest, str]:
+    """Is the destination the same every run? Returns the state and the literal text when fixed."""
+    if depth > 16:
+        return _Dest.DYNAMIC, ""
+    if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+        if _VERSION_LITERAL.search(expr.value):
+            return _Dest.VERSIONED, expr.value
+        return _Dest.FIXED, expr.value
+    if isinstance(expr, ast.JoinedStr):
+        parts: list[str] = []
+        for value in expr.values:
+            if isinstance(value, ast.FormattedValue):
+                state, text = _classify(ctx, value.value, constants, at, depth + 1)
+                if state is not _Dest.FIXED:
+                    return state, ""
+                parts.append(text)
+            elif isinstance(value, ast.Constant):
+                parts.append(str(value.value))
+        return _classify_text("".join(parts))
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, (ast.Div, ast.Add)):
+        return _combine(
+            ctx,
+            [expr.left, expr.right],
+            constants,
+            at,
+            depth,
+            "/" if isinstance(expr.op, ast.Div) else "",
+        )
+    if isinstance(expr, ast.Name):
+        if expr.id == "__file__":
+            return _Dest.FIXED, ""
+        if _VERSION_TOKEN.search(expr.id):
+            return _Dest.VERSIONED, ""
+        local = _local_value(ctx, expr.id, at)
+        if local is not None:
+            return _classify(ctx, local, constants, at, depth + 1)
+        if local is None and _is_local_name(ctx, expr.id, at):
+            return _Dest.DYNAMIC, ""
+        if expr.id in constants:
+            return _classify(ctx, constants[expr.id], constants, at, depth + 1)
+        return _Dest.DYNAMIC, ""
+    if isinstance(expr, ast.Attribute):
+        if _VERSION_TOKEN.search(expr.attr):
+            return _Dest.VERSIONED, ""
+        if expr.attr in ("parent", "parents", "resolve", "absolute"):
+            return _classify(ctx, expr.value, constants, at, depth + 1)
+        return _Dest.DYNAMIC, ""
+    if (
+        isinstance(expr, ast.Subscript)
+        and isinstance(expr.value, ast.Attribute)
+        and expr.value.attr == "parents"
+    ):
+        return _classify(ctx, expr.value.value, constants, at, depth + 1)
+    if isinstance(expr, ast.Call):
+        cname = ctx.call_name(expr) or ""
+        if _VERSION_TOKEN.search(cname):
+            return _Dest.VERSIONED, ""
+        if _PATH_CTORS.search(cname) or cname in ("str", "os.fspath"):
+            return _combine(ctx, list(expr.args), constants, at, depth, "/")
+        if _CONST_CALLS.search(cname) or cname in ("Path.cwd", "Path.home"):
+            return _combine(ctx, list(expr.args), constants, at, depth, "/")
+        if isinstance(expr.func, ast.Attribute) and expr.func.attr in (
+            "joinpath",
+            "with_suffix",
+            "with_name",
+            "resolve",
+            "absolute",
+            "expanduser",
+        ):
+            return _combine(ctx, [expr.func.value, *expr.args], constants, at, depth, "/")
+        return _Dest.DYNAMIC, ""
+    return _Dest.DYNAMIC, ""
+
+
+def _classify_text(text: str) -> tuple[_Dest, str]:
+    if _VERSION_LITERAL.search(text):
+        return _Dest.VERSIONED, text
+    return _Dest.FIXED, text
+
+
+def _combine(
+    ctx: ModuleContext,
+    parts: list[ast.expr],
+    constants: dict[str, ast.expr],
+    at: ast.Call,
+    depth: int,
+    sep: str,
+) -> tuple[_Dest, str]:
+    texts: list[str] = []
+    for part in parts:
+        state, text = _classify(ctx, part, constants, at, depth + 1)
+        if state is not _Dest.FIXED:
+            return state, ""
+        if text:
+            texts.append(text)
+    return _classify_text(sep.join(texts))
+
+
+def _assignments(scope: ast.AST, name: str, before: int) -> list[ast.Assign | ast.AnnAssign]:
+    out: list[ast.Assign | ast.AnnAssign] = []
+    for node in ast.walk(scope):
+        if isinstance(node, ast.Assign) and node.lineno < before:
+            if any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+                out.append(node)
+        elif (
+            isinstance(node, ast.AnnAssign)
+            and node.lineno < before
+            and node.value is not None
+            and isinstance(node.target, ast.Name)
+            and node.target.id == name
+        ):
+            out.append(node)
+    return out
+
+
+def _local_value(ctx: ModuleContext, name: str, at: ast.Call) -> ast.expr | None:
+    """The value of the last simple assignment to ``name`` in the enclosing function before ``at``."""
+    func = ctx.enclosing_function(at)
+    if func is None:
+        return None
+    found = _assignments(func, name, at.lineno)
+    if not found:
+        return None
+    last = max(found, key=lambda n: n.lineno)
+    return last.value
+
+
+def _is_local_name(ctx: ModuleContext, name: str, at: ast.Call) -> bool:
+    """Parameters, loop variables and other bindings of the enclosing function that are not simple values."""
+    func = ctx.enclosing_function(at)
+    if func is None:
+        return False
+    a = func.args
+    if name in {p.arg for p in [*a.posonlyargs, *a.args, *a.kwonlyargs]}:
+        return True
+    for node in ast.walk(func):
+        bound: ast.AST | None = None
+        if isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+            bound = node.target
+        elif isinstance(node, ast.withitem):
+            bound = node.optional_vars
+        if bound is not None and any(
+            isinstance(n, ast.Name) and n.id == name for n in ast.walk(bound)
+        ):
+            return True
+    return False
+
+
+def _writes_metadata(ctx: ModuleContext) -> bool:
+    """Does the module write provenance (config, SHA, data version) somewhere?"""
+    for call in ctx.calls:
+        name = ctx.call_name(call) or ""
+        if _METADATA_WRITERS.search(name):
+            if any(
+                mentions(a, _METADATA_TOKEN)
+                for a in [*call.args, *(k.value for k in call.keywords)]
+            ):
+                return True
+            if name.startswith("mlflow.log_param") or name.startswith("mlflow.set_tag"):
+                return True
+        if name.endswith(".write_text") and call.args and isinstance(call.args[0], ast.Call):
+            inner = ctx.call_name(call.args[0]) or ""
+            if inner in ("json.dumps", "yaml.dump", "yaml.safe_dump") and (
+                mentions(call.args[0], _METADATA_TOKEN) or mentions(call.func, _METADATA_TOKEN)
+            ):
+                return True
+    return False
+
+
+def _dvc_outputs(ctx: ModuleContext) -> set[str]:
+    """File names listed in a ``dvc.yaml``/``dvc.lock`` of the scan: DVC versions them."""
+    names: set[str] = set()
+    for text in ctx.project.texts:
+        if PurePosixPath(text.path).name in ("dvc.yaml", "dvc.lock"):
+            names.update(PurePosixPath(tok).name for tok in re.findall(r"[\w./-]+\.\w+", text.text))
+    return names
+
+
+def _fixed_run(ctx: ModuleContext, call: ast.Call) -> str | None:
+    cur = ctx.parents.get(call)
+    while cur is not None:
+        if isinstance(cur, (ast.With, ast.AsyncWith)):
+            for item in cur.items:
+                opener = item.context_expr
+                if (
+                    isinstance(opener, ast.Call)
+                    and (ctx.qualname(opener) or "") == "mlflow.start_run"
+                ):
+                    run_id = call_kwarg(opener, "run_id")
+                    if isinstance(run_id, ast.Constant) and isinstance(run_id.value, str):
+                        return run_id.value
+                    return None
+        cur = ctx.parents.get(cur)
+    return None
