@@ -5,7 +5,7 @@ Stable signatures (the GitHub Action and the LLM pass call these)::
     render_summary(report, repo_url=None, marker=SUMMARY_MARKER, *, head_sha=None,
                    max_chars=GITHUB_COMMENT_LIMIT, docs_url=None) -> str
     render_inline(finding, repo_url=None, *, head_sha=None, docs_url=None,
-                  anchor=None, marker=True) -> str
+                  anchor=None, marker=True, why=None) -> str
     inline_marker(fingerprint) -> str   # the hidden line that identifies an inline comment
     render_review_json(report) -> str   # the contract's JSON with the review additions
     render_review_sarif(report) -> str
@@ -80,7 +80,7 @@ def _title(rule_id: str) -> str:
 
 
 def _why(rule_id: str) -> str:
-    """First sentence of the rule's 'why it matters', for inline comments."""
+    """The rule's 'why it matters' paragraph, for inline comments."""
     from mle_review.rules import load_all
 
     rule = load_all().get(rule_id)
@@ -110,17 +110,19 @@ def render_inline(
     docs_url: str | None = None,
     anchor: str | None = None,
     marker: bool = True,
+    why: str | None = None,
 ) -> str:
     """The review comment for one finding, ending in its hidden fingerprint marker.
 
     ``anchor`` (from ``ReviewReport.anchors``) explains why an untouched line
-    is reported: a related line was changed.
+    is reported: a related line was changed. ``why`` overrides the rule's
+    "why it matters" text (default: from the rule's documentation).
     """
     template = environment().get_template("review_inline.md.j2")
     return (
         template.render(
             f=finding,
-            why=_why(finding.rule_id),
+            why=_why(finding.rule_id) if why is None else why,
             anchor=anchor
             if anchor
             and anchor != "change-level"

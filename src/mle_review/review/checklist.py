@@ -128,7 +128,20 @@ def _data_contract(facts: ChangeFacts) -> _Judgement:
     return _Judgement("gap", gaps) if gaps else _Judgement("pass" if filled else "unknown", filled)
 
 
+_TEST_SET_CHOICE = re.compile(
+    r"\b(on|using|with|from) (the )?(test|holdout|hold-out)( set| split| data)?\b", re.I
+)
+
+
 def _leakage(facts: ChangeFacts) -> _Judgement:
+    plan = facts.compact.value("Threshold or config plan")
+    if _TEST_SET_CHOICE.search(plan):
+        return _Judgement(
+            "gap",
+            [
+                "compact: Threshold or config plan chooses on the test set (it is then no longer unseen)"
+            ],
+        )
     risks = facts.compact.value("Known risks")
     if re.search(r"leak", risks, re.I):
         return _Judgement(

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from mle_review.diff.model import ChangeSet, FileChange, FileStatus, LineKind
 from mle_review.engine.context import Role
 from mle_review.engine.files import FileKind, classify
-from mle_review.knowledge import LANES, TASKS
+from mle_review.knowledge import COMPACT_LABELS, LANES, TASKS
 from mle_review.models import Finding
 from mle_review.review.model import CompactResult, TaskMatch, TaskOutput
 
@@ -187,8 +187,15 @@ class ChangeFacts:
         paths: bool = True,
     ) -> str | None:
         """Where ``pattern`` occurs first: ``"description"``, a path, or ``"path:line"`` of an added line."""
-        if description and pattern.search(self.description):
-            return "description"
+        if description:
+            m = pattern.search(self.description)
+            if m:
+                start = self.description.rfind("\n", 0, m.start()) + 1
+                end = self.description.find("\n", m.end())
+                snippet = " ".join(self.description[start : end if end >= 0 else None].split())
+                snippet = snippet if len(snippet) <= 80 else snippet[:77] + "..."
+                return f'description: "{snippet.lstrip("-*# ")}"'
+
         if paths:
             for f in self.files:
                 if pattern.search(f.path):
@@ -206,6 +213,18 @@ class ChangeFacts:
 
 def _added_line_number(info: FileInfo, index: int) -> int:
     return info.added_numbers[index] if index < len(info.added_numbers) else 0
+
+
+_LABEL_TEXT = re.compile(
+    "|".join(re.escape(label) for label in sorted(COMPACT_LABELS, key=len, reverse=True)),
+    re.IGNORECASE,
+)
+
+
+def _strip_labels(text: str) -> str:
+    """The description without the compact's own labels, so "Eval slices:" is not evidence of slices."""
+    text = re.sub(r"<!--.*?-->", " ", text, flags=re.DOTALL)
+    return _LABEL_TEXT.sub(" ", text)
 
 
 def _file_info(fc: FileChange, module: ModuleContext | None) -> FileInfo:
@@ -305,7 +324,7 @@ def classify_change(
         files=files,
         lanes=lanes,
         lane_reasons=lane_reasons,
-        description=f"{title}\n{body}",
+        description=_strip_labels(f"{title}\n{body}"),
         compact=compact,
         findings=findings,
     )
@@ -439,7 +458,7 @@ _OUTPUT_CHECKS: dict[str, Check] = {
     "response envelope with model version": _rx(
         r"model_version|model\.version|\"version\"|'version'"
     ),
-    "timeout and fallback": _rx(r"timeout.*|fallback"),
+    "timeout and fallback": _rx(r"timeout\s*=|\bfallback\b"),
     "batching": _rx(r"\bbatch"),
     "confidence": _rx(r"confidence|predict_proba|probabilit"),
     "feedback logging": _rx(r"feedback"),
@@ -498,7 +517,7 @@ def match_tasks(facts: ChangeFacts, limit: int = 3) -> list[TaskMatch]:
         compiled = re.compile(pattern, re.IGNORECASE)
         where = facts.search(compiled)
         if where:
-            score += 2 if where == "description" else 1
+            score += 2 if where.startswith("description") else 1
             reasons.append(f"matching terms in {where}")
         if task.id == "MLE-01" and facts.ml_files and len(new_ml) * 2 >= len(facts.ml_files):
             score += 2

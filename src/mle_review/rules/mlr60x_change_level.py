@@ -146,9 +146,9 @@ _MODEL_REFERENCE = re.compile(
 
 
 def _rollback_text(change: ChangeContext) -> str:
-    field = change.compact.value("Rollback or fallback")
-    if field:
-        return field
+    """The description's rollback note: the compact field when written, else rollback paragraphs."""
+    if change.compact.fields.get("Rollback or fallback", "missing") != "missing":
+        return change.compact.value("Rollback or fallback")  # "" unless filled
     paragraphs = re.split(r"\n\s*\n", change.body or "")
     return "\n".join(p for p in paragraphs if _ROLLBACK.search(p))
 
