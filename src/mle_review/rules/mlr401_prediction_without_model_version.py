@@ -1,0 +1,417 @@
+"""MLR401 prediction-without-model-version: answers and prediction logs that cannot be traced to a model."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from mle_review.engine.context import ModuleContext
+from mle_review.engine.serving import (
+    Entrypoint,
+    Flow,
+    FunctionNode,
+    flow_edges,
+    has_training_evidence,
+    is_model_call,
+    is_serving_module,
+    last_identifier,
+    log_arguments,
+    log_call_kind,
+    name_tokens,
+    on_serving_path,
+    resolve_function,
+    schema_info,
+    scope_nodes,
+    scopes,
+    serving_entrypoints,
+    walk_no_nested,
+)
+from mle_review.models import Confidence
+from mle_review.rules.base import Hit, Rule, RuleDoc, register
+
+_VERSION_TOKENS = {"version", "revision", "artifact", "digest", "checkpoint", "versions"}
+_MODEL_REF_TAILS = {"id", "uri", "tag", "sha", "hash", "ref", "key"}
+_WRITE_METHODS = {
+    "to_parquet",
+    "to_csv",
+    "to_sql",
+    "to_gbq",
+    "to_json",
+    "to_feather",
+    "to_excel",
+    "write_parquet",
+    "write_csv",
+    "write_database",
+    "saveAsTable",
+    "insertInto",
+    "parquet",
+    "save",
+    "load_table_from_dataframe",
+    "insert_rows_json",
+    "put_item",
+    "batch_write_item",
+}
+_RESPONSE_HOOKS = ("middleware", "after_request", "after_app_request", "after_this_request")
+_SKIP_HOOKS = {"torchserve-in", "torchserve-mid", "litserve-in", "litserve-mid", "kserve"}
+
+
+def version_like(name: str) -> bool:
+    """``model_version``, ``X-Model-Version``, ``artifact_uri``, ``run_id``, ``model_sha``..."""
+    tokens = name_tokens(name)
+    if not tokens:
+        return False
+    if set(tokens) & _VERSION_TOKENS:
+        return True
+    if tokens[-2:] == ["run", "id"] or tokens == ["sha"] or tokens[-2:] == ["git", "sha"]:
+        return True
+    return "model" in tokens[:-1] and tokens[-1] in _MODEL_REF_TAILS
+
+
+class _Evidence:
+    """Where a module or function carries the model version next to its predictions."""
+
+    def __init__(self, ctx: ModuleContext) -> None:
+        self.ctx = ctx
+        self.schemas = schema_info(ctx)
+        self._fn_cache: dict[int, bool] = {}
+
+    def in_expr(self, expr: ast.AST, assigned: dict[str, list[ast.expr]], depth: int = 0) -> bool:
+        stack: list[ast.AST] = [expr]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                if version_like(node.value) and len(node.value) < 60:
+                    return True
+            elif isinstance(node, ast.keyword):
+                if node.arg is None or version_like(node.arg):
+                    return True  # ``**meta`` may carry it: do not guess
+            elif isinstance(node, ast.Dict):
+                if any(k is None for k in node.keys):
+                    return True
+            elif isinstance(node, ast.Name):
+                if version_like(node.id):
+                    return True
+                if (
+                    depth < 3
+                    and node.id in assigned
+                    and any(self.in_expr(v, assigned, depth + 1) for v in assigned[node.id])
+                ):
+                    return True
+                continue
+            elif isinstance(node, ast.Attribute):
+                if version_like(node.attr):
+                    return True
+            elif isinstance(node, ast.Call):
+                if _predicts(self.ctx, node):
+                    continue  # a model's inputs do not put a version on its output
+                if self._call_carries(node, depth):
+                    return True
+                stack.extend([*node.args, *node.keywords])
+                if isinstance(node.func, ast.Attribute):
+                    stack.append(
+                        node.func.value
+                    )  # ``resp.update(...)``, ``jsonify`` args, not the callee name
+                continue
+            stack.extend(ast.iter_child_nodes(node))
+        return False
+
+    def _call_carries(self, call: ast.Call, depth: int) -> bool:
+        ident = last_identifier(call.func) or ""
+        if isinstance(call.func, ast.Name) and ident[:1].isupper():
+            info = self.schemas.classes.get(ident)
+            if info is not None:
+                return any(version_like(f) for f in info.fields)
+            return ident in self.schemas.unresolved
+        resolved = resolve_function(self.ctx, call)
+        if resolved is not None and depth < 2:
+            mod, fn = resolved
+            return returns_version(mod, fn, depth + 1)
+        return False
+
+    def in_scope(self, scope: ast.AST) -> bool:
+        """Stores and updates that add a version to something in this scope."""
+        for node in scope_nodes(scope, self.ctx):
+            if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for t in targets:
+                    key = t.slice if isinstance(t, ast.Subscript) else None
+                    if (
+                        isinstance(key, ast.Constant)
+                        and isinstance(key.value, str)
+                        and version_like(key.value)
+                    ):
+                        return True
+                    if isinstance(t, ast.Attribute) and version_like(t.attr):
+                        return True
+            elif isinstance(node, ast.Call):
+                if any(kw.arg and version_like(kw.arg) for kw in node.keywords):
+                    return True
+                if any(
+                    isinstance(a, ast.Constant)
+                    and isinstance(a.value, str)
+                    and version_like(a.value)
+                    for a in node.args
+                ):
+                    return True
+            elif isinstance(node, ast.Dict) and any(
+                isinstance(k, ast.Constant) and isinstance(k.value, str) and version_like(k.value)
+                for k in node.keys
+            ):
+                return True
+        return False
+
+    def module_wide(self) -> bool:
+        """A middleware/after-request hook or a logging setup that stamps the version on everything."""
+        store = vars(self.ctx)
+        if "_mlr401_module" not in store:
+            store["_mlr401_module"] = self._module_wide()
+        return bool(store["_mlr401_module"])
+
+    def _module_wide(self) -> bool:
+        for node in ast.walk(self.ctx.tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                decos = " ".join(ast.unparse(d) for d in node.decorator_list)
+                if any(h in decos for h in _RESPONSE_HOOKS) and _mentions_version(node):
+                    return True
+            elif isinstance(node, ast.ClassDef):
+                bases = " ".join(ast.unparse(b) for b in node.bases)
+                if ("Middleware" in bases or "Filter" in bases) and _mentions_version(node):
+                    return True
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                if "%(model_version" in node.value or "{model_version" in node.value:
+                    return True
+            elif isinstance(node, ast.Call):
+                ident = last_identifier(node.func) or ""
+                if ident in (
+                    "bind_contextvars",
+                    "LoggerAdapter",
+                    "bind",
+                    "configure",
+                    "add_middleware",
+                ) and _mentions_version(node):
+                    return True
+        return False
+
+
+def _mentions_version(node: ast.AST) -> bool:
+    for n in ast.walk(node):
+        if isinstance(n, ast.Constant) and isinstance(n.value, str) and version_like(n.value):
+            return True
+        if isinstance(n, ast.Name) and version_like(n.id):
+            return True
+        if isinstance(n, ast.Attribute) and version_like(n.attr):
+            return True
+        if isinstance(n, ast.keyword) and n.arg and version_like(n.arg):
+            return True
+    return False
+
+
+def _assigned(ctx: ModuleContext, scope: ast.AST) -> dict[str, list[ast.expr]]:
+    out: dict[str, list[ast.expr]] = {}
+    for targets, value, _line in flow_edges(scope, list(scope_nodes(scope, ctx))):
+        if isinstance(value, ast.expr):
+            for t in targets:
+                out.setdefault(t, []).append(value)
+    return out
+
+
+def returns_version(ctx: ModuleContext, fn: FunctionNode, depth: int = 0) -> bool:
+    """Does some return of ``fn`` carry a model version (an envelope rather than a bare prediction)?"""
+    ev = _Evidence(ctx)
+    assigned = _assigned(ctx, fn)
+    if ev.in_scope(fn):
+        return True
+    return any(
+        isinstance(n, ast.Return)
+        and n.value is not None
+        and ev.in_expr(n.value, assigned, depth + 1)
+        for n in walk_no_nested(fn)
+    )
+
+
+def _predicts(ctx: ModuleContext, call: ast.Call) -> bool:
+    """A model call, or a call to a project helper that returns a bare prediction."""
+    if is_model_call(ctx, call):
+        return True
+    resolved = resolve_function(ctx, call)
+    if resolved is None:
+        return False
+    mod, fn = resolved
+    key = f"_mlr401_bare_{id(fn)}"
+    store = vars(mod)
+    if key not in store:
+        store[key] = False  # recursion guard
+        has_model = any(
+            isinstance(n, ast.Call) and is_model_call(mod, n) for n in walk_no_nested(fn)
+        )
+        store[key] = has_model and not returns_version(mod, fn)
+    return bool(store[key])
+
+
+@register
+class PredictionWithoutModelVersion(Rule):
+    id = "MLR401"
+    confidence = Confidence.HIGH
+    message = "a prediction is returned or logged without the model version that produced it"
+    fix = "Return and log the model version (registry version, artifact digest or run id) with every prediction."
+    doc = RuleDoc(
+        what_it_does=(
+            "Follows model outputs (`predict`, `predict_proba`, `session.run`, `model(x)`, and project helpers "
+            "that return a bare prediction) inside serving handlers and batch scoring jobs, and reports:\n\n"
+            "- a handler `return` whose value carries a prediction but no version field (`model_version`, "
+            "`version`, `model_id`, `artifact...`, `run_id`, `revision`, `digest`), looking through nested "
+            "dicts, `json.dumps`, `jsonify`, `JSONResponse`, response classes (their declared fields, so a "
+            "pydantic response model with a `model_version` default counts) and helpers that build the response;\n"
+            "- a log call that writes a prediction without a version (in the message, `extra=`, structlog "
+            "key-values or a logger bound with one);\n"
+            "- a batch job writing a predictions table (`to_parquet`, `to_csv`, `to_sql`, Spark writers...) with "
+            "no version column and no version in the output path.\n\n"
+            "Not reported: FastAPI `response_model=` classes with a version field, version headers set on the "
+            "response, middleware or `after_request` hooks that stamp a version on every response, logging "
+            "configured with a `%(model_version)s` field, and helpers (`predict*`/`score*` functions that a "
+            "handler calls) whose caller adds the version."
+        ),
+        why_it_matters=(
+            "When a prediction is disputed, a metric drops, or a canary misbehaves, the first question is which "
+            "model produced it. Without the version in the response and the prediction log you cannot join "
+            "outcomes to models, compare a canary with the baseline, or prove that a rollback worked; delayed "
+            "labels arriving weeks later cannot be attributed to the model that made the call."
+        ),
+        example=(
+            '@app.post("/predict")\ndef predict(req: ChurnRequest):\n'
+            "    proba = float(model.predict_proba(to_frame(req))[0, 1])\n"
+            '    logger.info("churn prediction %.3f", proba)\n    return {"churn_probability": proba}\n'
+        ),
+        use_instead=(
+            '@app.post("/predict")\ndef predict(req: ChurnRequest):\n'
+            "    proba = float(model.predict_proba(to_frame(req))[0, 1])\n"
+            '    logger.info("churn prediction %.3f model_version=%s", proba, MODEL_VERSION)\n'
+            '    return {"churn_probability": proba, "model_version": MODEL_VERSION}\n'
+        ),
+        options="Role globs in `[tool.mle-review.roles]` decide which files are serving code.",
+        references=(
+            "Google, 'Rules of ML', rule 4/5 and the ML Test Score rubric (monitoring): log enough to reproduce "
+            "a prediction",
+            "KServe V2 inference protocol: responses carry `model_name` and `model_version`",
+        ),
+    )
+
+    def check_module(self, ctx: ModuleContext) -> Iterator[Hit]:
+        if ctx.is_test or not on_serving_path(ctx) or has_training_evidence(ctx):
+            return
+        ev = _Evidence(ctx)
+        if ev.module_wide():
+            return
+        entries = {id(ep.func): ep for ep in serving_entrypoints(ctx)}
+        batch = is_serving_module(ctx)
+        for scope in scopes(ctx):
+            ep = entries.get(id(scope))
+            initial: set[str] = set()
+            if ep is not None and ep.hook in ("torchserve-out", "litserve-out", "kserve-out"):
+                initial = {p.name for p in ep.params}
+            flow = Flow(
+                ctx,
+                scope,
+                seed=lambda n: isinstance(n, ast.Call) and _predicts(ctx, n),
+                initial=initial,
+            )
+            if not flow.names and not any(
+                isinstance(n, ast.Call) and _predicts(ctx, n) for n in scope_nodes(scope, ctx)
+            ):
+                continue
+            assigned = _assigned(ctx, scope)
+            scope_has_version = ev.in_scope(scope)
+            if ep is not None and ep.kind != "function" and not scope_has_version:
+                hit = self._returns(ctx, ep, flow, assigned, ev)
+                if hit is not None:
+                    yield hit
+            yield from self._logs(ctx, scope, flow, assigned, ev)
+            if batch and not scope_has_version and (ep is None or ep.kind == "function"):
+                yield from self._writes(ctx, scope, flow, assigned, ev)
+
+    def _returns(
+        self,
+        ctx: ModuleContext,
+        ep: Entrypoint,
+        flow: Flow,
+        assigned: dict[str, list[ast.expr]],
+        ev: _Evidence,
+    ) -> Hit | None:
+        if ep.hook in _SKIP_HOOKS and ep.cls is not None and self._has_out_hook(ep.cls):
+            return None
+        if ep.hook in ("torchserve-in", "torchserve-mid", "litserve-in", "litserve-mid"):
+            return None
+        if ep.response_model is not None and ev.in_expr(ep.response_model, {}):
+            return None
+        for node in walk_no_nested(ep.func):
+            if isinstance(node, ast.Return) and node.value is not None and flow.carries(node.value):
+                if ev.in_expr(node.value, assigned):
+                    continue
+                return Hit.at(
+                    node,
+                    f"{ep.label} returns a prediction without the model version or artifact id, so callers and "
+                    "prediction logs cannot tell which model produced it",
+                    fix='Add the version to the response (`{"prediction": p, "model_version": MODEL_VERSION}`, a `model_version` field on the response model, or an `X-Model-Version` header).',
+                )
+        return None
+
+    def _has_out_hook(self, cls: ast.ClassDef) -> bool:
+        names = {n.name for n in cls.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        return bool(names & {"postprocess", "encode_response"})
+
+    def _logs(
+        self,
+        ctx: ModuleContext,
+        scope: ast.AST,
+        flow: Flow,
+        assigned: dict[str, list[ast.expr]],
+        ev: _Evidence,
+    ) -> Iterator[Hit]:
+        for node in scope_nodes(scope, ctx):
+            if not isinstance(node, ast.Call) or log_call_kind(ctx, node) != "logger":
+                continue
+            args = log_arguments(node)
+            if not any(flow.carries(a) for a in args):
+                continue
+            if any(ev.in_expr(a, assigned) for a in args) or ev.in_expr(node.func, assigned):
+                continue
+            receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
+            if (
+                isinstance(receiver, ast.Name)
+                and receiver.id in assigned
+                and any(ev.in_expr(v, {}) for v in assigned[receiver.id])
+            ):
+                continue
+            yield Hit.at(
+                node,
+                f"`{ast.unparse(node.func)}(...)` logs a prediction without the model version, so the log cannot "
+                "be joined to the artifact that produced it",
+                fix="Log the model version with each prediction: a field in the message or `extra=`, a bound logger (`logger.bind(model_version=...)`) or a `%(model_version)s` formatter field.",
+                confidence=Confidence.MEDIUM,
+            )
+
+    def _writes(
+        self,
+        ctx: ModuleContext,
+        scope: ast.AST,
+        flow: Flow,
+        assigned: dict[str, list[ast.expr]],
+        ev: _Evidence,
+    ) -> Iterator[Hit]:
+        for node in scope_nodes(scope, ctx):
+            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+                continue
+            if node.func.attr not in _WRITE_METHODS:
+                continue
+            recv = node.func.value
+            parts: list[ast.AST] = [recv, *node.args, *(k.value for k in node.keywords)]
+            if not any(flow.carries(p) for p in parts):
+                continue
+            if any(ev.in_expr(p, assigned) for p in parts):
+                continue
+            yield Hit.at(
+                node,
+                f"`{ast.unparse(node.func)}(...)` writes predictions without a model version column or a versioned "
+                "destination, so scored rows cannot be traced to the model that scored them",
+                fix='Add a version column before writing (`df["model_version"] = MODEL_VERSION`) or write under a versioned path (`.../model_version=<v>/...`).',
+            )
