@@ -1,0 +1,904 @@
+"""MLR501 fail-open-promotion-gate: promotion checks that let a model through when evidence is missing.
+
+Gate code is recognised by names (functions/classes/files about promotion,
+gates, deployment, release, metric checks), by threshold-like names on one
+side of a comparison, and by a promotion action (registry transition, alias,
+deploy call) in the same function. Inside it, seven shapes are reported:
+
+1. ``metrics.get("auc", 1.0) >= min_auc``: a default that satisfies the check;
+2. ``"auc" in m and m["auc"] < x`` as a failure condition (absent -> no failure),
+   or ``"auc" not in m or m["auc"] >= x`` as a pass condition, or ``if "auc" in m:``
+   wrapping the only failing check;
+3. a loop over metrics that ``continue``s past missing ones;
+4. ``try: <check> except ...: pass | log | continue | return True``;
+5. ``assert`` as the only thing that stops promotion (stripped by ``python -O``);
+6. a gate result that is computed but never used to stop promotion;
+7. a failed comparison whose only consequence is a log line before promoting.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+from mle_review.engine.context import ModuleContext, dotted_name
+from mle_review.rules._pipeline_common import identifiers, numeric_literal, walk_scope
+from mle_review.rules.base import Hit, Rule, RuleDoc, register
+
+Polarity = Literal["pass", "fail"]
+
+# Matched against snake_case names (CamelCase class names are converted first), word by word.
+_GATE_FUNC = re.compile(
+    r"(^|_)(promot\w*|gate|gates|gated|gating|deploy\w*|release|ship|shippable|publish|approv\w*|champion|"
+    r"challenger|acceptance|guard|go_no_go|signoff|sign_off)($|_)|register_(model|if|best|candidate)|"
+    r"(maybe|should|can)_(register|promote|deploy|ship)|"
+    r"(check|validate|verify|enforce|evaluate)_(metric|metrics|threshold|thresholds|quality|model|criteria|slo|gate|gates)|"
+    r"(^|_)meets_|(^|_)passes_|quality_(check|gate)|is_better|beats_"
+)
+# File and folder names that make a whole module gate code ("deploy" is left out: it often holds serving code).
+_GATE_PATH = re.compile(
+    r"(^|_)(promot\w*|gate|gates|gating|release|approv\w*|champion|challenger|go_no_go|signoff|sign_off|acceptance)($|_)"
+)
+_THRESHOLD = re.compile(
+    r"threshold|(^|_)min($|_)|(^|_)max($|_)|minimum|maximum|floor|ceiling|limit|bound|baseline|champion|"
+    r"target|gate|criteria|tolerance|budget|required|acceptance|slo|(^|_)(lo|hi)($|_)|cutoff|bar$",
+    re.I,
+)
+_METRIC = re.compile(
+    r"metric|score|result|eval|report|summary|stats|perf|auc|f1|acc|precision|recall|loss|rmse|mae|mape|"
+    r"latency|kpi|ndcg|map|brier|ece|calibration",
+    re.I,
+)
+_PROMOTION_CALL = re.compile(
+    r"promot|deploy|transition_model_version_stage|set_registered_model_alias|register_model|"
+    r"create_model_version|update_endpoint|push_to_hub|copy_to_prod|upload_model|mark_prod|set_alias|"
+    r"(release|publish|ship|rollout)_(model|version|artifact|candidate)",
+    re.I,
+)
+_FAIL_NAME = re.compile(
+    r"fail|violat|breach|regress|below|worse|block|reject|problem|error|issue|broken|missing|too_(low|high)|"
+    r"degrad|not_ok|bad",
+    re.I,
+)
+_PASS_NAME = re.compile(
+    r"pass|(^|_)ok($|_)|okay|approv|ready|ship|promot|valid|success|healthy|meets|good|accept|allowed|green|"
+    r"safe|deploy|better|within|check|result|verdict|decision",
+    re.I,
+)
+_SOFT_THRESHOLD = re.compile(r"warn|soft|alert|notice|info|advis", re.I)
+_LOG_CALL = re.compile(
+    r"^(print|pprint|warnings\.warn|traceback\.print_exc|click\.echo|click\.secho|typer\.echo|st\.(warning|write|info))$"
+    r"|(^|\.)(log|logger|logging|LOGGER|LOG|_log|_logger|console|log_?)\.(debug|info|warning|warn|error|exception|critical|log|print)$"
+    r"|^(logging|logger|log|LOGGER|LOG)\.(debug|info|warning|warn|error|exception|critical)$"
+    r"|capture_exception$|capture_message$",
+)
+_BOOLEAN_FUNC = re.compile(
+    r"^(passes|meets|is_|can_|should_|has_|beats|ok_|check_passes|gate_passes)", re.I
+)
+_CHECK_CALL = re.compile(
+    r"(check|validate|verify|assert|ensure|require|gate|evaluate|compare|meets|passes|threshold|criteria|guard|enforce)",
+    re.I,
+)
+_ERROR_GATE_NAME = re.compile(r"metric|score|result|eval", re.I)
+
+
+@dataclass
+class _Finding:
+    node: ast.AST
+    message: str
+    fix: str
+
+
+_FIX_DEFAULT = (
+    "Fail closed: treat a missing metric as a failure (`if name not in metrics: failures.append(name)`), and "
+    "raise or exit non-zero when any check fails or errors."
+)
+
+
+@register
+class FailOpenPromotionGate(Rule):
+    id = "MLR501"
+    message = "promotion gate passes when a metric is missing or a check errors"
+    fix = _FIX_DEFAULT
+    doc = RuleDoc(
+        what_it_does=(
+            "Finds promotion and deployment gate logic that lets a model through when the evidence it checks "
+            "is missing or the check itself fails. Gate code is a function, class or file about promotion, "
+            "gates, deploy/release or metric/threshold checks, or any function that performs a promotion action "
+            "(registry stage transition, alias, `register_model`, deploy call). Reported shapes:\n\n"
+            '- `metrics.get("auc", 1.0) >= min_auc`: a default that satisfies the comparison (including a '
+            "default equal to the threshold itself); the direction of the check (pass or fail condition) is "
+            "read from what the code does with it;\n"
+            '- `if "auc" in metrics and metrics["auc"] < x: fail`, `"auc" not in m or m["auc"] >= x` '
+            'as a pass condition, and `if "auc" in metrics:` guarding the only failing check;\n'
+            "- a loop over required metrics that `continue`s when one is missing;\n"
+            "- `try: <check> except ...:` whose handler only passes, logs, continues or returns True;\n"
+            "- `assert` used as the only gate in a function (removed under `python -O`);\n"
+            "- a gate result that is computed (or a boolean check called) but never used to stop promotion;\n"
+            "- a failed threshold comparison whose only consequence is a log line, followed by promotion.\n\n"
+            "Gates that raise, exit non-zero, return False or record a failure when a metric is missing are not "
+            "reported, nor are soft warning bands next to a hard check, or `try` blocks around the promotion "
+            "call itself."
+        ),
+        why_it_matters=(
+            "A gate is only useful on the day something goes wrong: the evaluation job crashed, a metric was "
+            "renamed, the champion model has no score logged. A gate that fails open turns each of those into an "
+            "automatic promotion of an unevaluated model, and nothing in the logs looks alarming because the "
+            "check 'passed'. `assert` gates vanish entirely when the job runs with optimisations enabled."
+        ),
+        example=(
+            "def promote(metrics: dict[str, float]) -> None:\n"
+            '    if metrics.get("auc", 1.0) < MIN_AUC:\n'
+            '        raise SystemExit("AUC below gate")\n'
+            "    try:\n"
+            "        check_calibration(metrics)\n"
+            "    except Exception:\n"
+            '        logger.warning("calibration check failed; promoting anyway")\n'
+            '    client.set_registered_model_alias(NAME, "champion", version)\n'
+        ),
+        use_instead=(
+            "def promote(metrics: dict[str, float]) -> None:\n"
+            "    missing = [m for m in GATES if m not in metrics]\n"
+            "    if missing:\n"
+            '        raise SystemExit(f"metrics missing, refusing to promote: {missing}")\n'
+            "    failures = [m for m, floor in GATES.items() if metrics[m] < floor]\n"
+            "    if failures:\n"
+            '        raise SystemExit(f"gates failed: {failures}")\n'
+            "    check_calibration(metrics)  # raises on failure; no except around it\n"
+            '    client.set_registered_model_alias(NAME, "champion", version)\n'
+        ),
+        options="Critical by default. A gate that is deliberately advisory should say so in its name (e.g. `warn_*`).",
+        references=(
+            "Python reference, 'The assert statement': assertions are removed when optimisation is requested (-O)",
+            "Fail-safe defaults (Saltzer & Schroeder): base access decisions on permission rather than exclusion",
+            "MLflow Model Registry: aliases and stage transitions as the promotion action",
+        ),
+    )
+
+    def check_module(self, ctx: ModuleContext) -> Iterator[Hit]:
+        if ctx.is_test:
+            return
+        analysis = _Analysis(ctx)
+        seen: set[tuple[int, int]] = set()
+        for found in analysis.run():
+            key = (getattr(found.node, "lineno", 0), getattr(found.node, "col_offset", 0))
+            if key in seen:
+                continue
+            seen.add(key)
+            yield Hit.at(found.node, found.message, fix=found.fix)
+
+
+class _Analysis:
+    def __init__(self, ctx: ModuleContext) -> None:
+        self.ctx = ctx
+        self.gate_file = any(
+            _GATE_PATH.search(_snake(re.sub(r"\.(py|ipynb)$", "", p))) for p in ctx.path.split("/")
+        )
+        self.local_funcs = {
+            n.name: n
+            for n in ast.walk(ctx.tree)
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+        }
+        self._gate_scope_cache: dict[int, bool] = {}
+
+    # -- where are we ---------------------------------------------------------------
+
+    def scope(self, node: ast.AST) -> ast.AST:
+        func = self.ctx.enclosing_function(node)
+        return func if func is not None else self.ctx.tree
+
+    def promotes(self, scope: ast.AST) -> list[ast.Call]:
+        return [
+            n
+            for n in walk_scope(scope)
+            if isinstance(n, ast.Call)
+            and _PROMOTION_CALL.search((dotted_name(n.func) or "").rsplit(".", 1)[-1])
+        ]
+
+    def is_gate(self, node: ast.AST) -> bool:
+        if self.gate_file:
+            return True
+        cur: ast.AST | None = node
+        while cur is not None:
+            if isinstance(
+                cur, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+            ) and _GATE_FUNC.search(_snake(cur.name)):
+                return True
+            cur = self.ctx.parents.get(cur)
+        scope = self.scope(node)
+        key = id(scope)
+        if key not in self._gate_scope_cache:
+            self._gate_scope_cache[key] = bool(self.promotes(scope))
+        return self._gate_scope_cache[key]
+
+    # -- what do the conditions mean ----------------------------------------------------
+
+    def block_action(self, stmts: list[ast.stmt]) -> Polarity | None:
+        """Does running these statements fail the gate, pass it, or neither?"""
+        fail = passed = False
+        for stmt in stmts:
+            for node in [stmt, *walk_scope(stmt)]:
+                kind = self._action(node)
+                if kind == "fail":
+                    fail = True
+                elif kind == "pass":
+                    passed = True
+        if fail and not passed:
+            return "fail"
+        if passed and not fail:
+            return "pass"
+        return None
+
+    def _action(self, node: ast.AST) -> Polarity | None:
+        if isinstance(node, ast.Raise):
+            return "fail"
+        if isinstance(node, ast.Return) and node.value is not None:
+            if isinstance(node.value, ast.Constant) and node.value.value is False:
+                return "fail"
+            if isinstance(node.value, ast.Constant) and node.value.value is True:
+                return "pass"
+            if isinstance(node.value, ast.Tuple) and node.value.elts:
+                first = node.value.elts[0]
+                if isinstance(first, ast.Constant) and first.value in (True, False):
+                    return "pass" if first.value else "fail"
+        if isinstance(node, ast.Call):
+            name = dotted_name(node.func) or ""
+            if name in (
+                "sys.exit",
+                "exit",
+                "quit",
+                "os._exit",
+                "pytest.fail",
+                "abort",
+                "typer.Exit",
+            ):
+                arg = node.args[0] if node.args else None
+                if isinstance(arg, ast.Constant) and arg.value in (0, None):
+                    return None
+                return "fail"
+            last = name.rsplit(".", 1)[-1]
+            if last in ("append", "add", "extend", "update") and isinstance(
+                node.func, ast.Attribute
+            ):
+                holder = dotted_name(node.func.value) or ""
+                if _FAIL_NAME.search(holder):
+                    return "fail"
+            if _PROMOTION_CALL.search(last):
+                return "pass"
+        if isinstance(node, (ast.Assign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                name = (
+                    dotted_name(target)
+                    or (dotted_name(target.value) if isinstance(target, ast.Subscript) else "")
+                    or ""
+                )
+                value = node.value
+                if isinstance(node, ast.AugAssign) and _FAIL_NAME.search(name):
+                    return "fail"
+                if isinstance(value, ast.Constant) and isinstance(value.value, bool):
+                    if _FAIL_NAME.search(name):
+                        return "fail" if value.value else "pass"
+                    if _PASS_NAME.search(name):
+                        return "pass" if value.value else "fail"
+        return None
+
+    @staticmethod
+    def flip(p: Polarity | None) -> Polarity | None:
+        return None if p is None else ("fail" if p == "pass" else "pass")
+
+    def name_polarity(self, name: str) -> Polarity | None:
+        if _FAIL_NAME.search(name):
+            return "fail"
+        if _PASS_NAME.search(name):
+            return "pass"
+        return None
+
+    def use(self, node: ast.AST, depth: int = 0) -> Polarity | None:
+        """Is ``node`` (a boolean expression) used as the condition to pass, or to fail?"""
+        if depth > 8:
+            return None
+        parent = self.ctx.parents.get(node)
+        if parent is None:
+            return None
+        if isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not):
+            return self.flip(self.use(parent, depth + 1))
+        if isinstance(parent, ast.BoolOp):
+            return self.use(parent, depth + 1)
+        if isinstance(parent, (ast.If, ast.While)) and parent.test is node:
+            body = self.block_action(parent.body)
+            if body is not None:
+                return body
+            return self.flip(self.block_action(parent.orelse)) if parent.orelse else None
+        if isinstance(parent, ast.IfExp) and parent.test is node:
+            if isinstance(parent.body, ast.Constant) and isinstance(parent.body.value, bool):
+                return "pass" if parent.body.value else "fail"
+            return None
+        if isinstance(parent, ast.Assert):
+            return "pass"
+        if isinstance(parent, ast.Return):
+            func = self.ctx.enclosing_function(parent)
+            return (
+                self.name_polarity(func.name)
+                if func is not None and _FAIL_NAME.search(func.name)
+                else "pass"
+            )
+        if isinstance(parent, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+            for target in targets:
+                base = target.value if isinstance(target, ast.Subscript) else target
+                name = dotted_name(base) or ""
+                if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant):
+                    name = f"{name}_{target.slice.value!s}"
+                polarity = self.name_polarity(name)
+                if polarity is not None:
+                    return polarity
+            return None
+        if isinstance(parent, ast.comprehension) and node in parent.ifs:
+            comp = self.ctx.parents.get(parent)
+            return self._container_use(comp, depth) if comp is not None else None
+        if isinstance(parent, (ast.GeneratorExp, ast.ListComp, ast.SetComp)) and parent.elt is node:
+            holder = self.ctx.parents.get(parent)
+            if isinstance(holder, ast.Call) and (dotted_name(holder.func) or "") in ("all", "any"):
+                return self.use(holder, depth + 1)
+            return self._container_use(parent, depth)
+        if isinstance(parent, ast.Call):
+            fname = dotted_name(parent.func) or ""
+            if fname in ("all", "any", "bool"):
+                return self.use(parent, depth + 1)
+            if fname.endswith((".append", ".add")) and isinstance(parent.func, ast.Attribute):
+                return self.name_polarity(dotted_name(parent.func.value) or "")
+            return None
+        if isinstance(parent, ast.Dict):
+            for key, value in zip(parent.keys, parent.values, strict=False):
+                if value is node and isinstance(key, ast.Constant) and isinstance(key.value, str):
+                    return self.name_polarity(key.value)
+            return None
+        if isinstance(parent, ast.keyword) and parent.arg:
+            return self.name_polarity(parent.arg)
+        return None
+
+    def _container_use(self, comp: ast.AST, depth: int) -> Polarity | None:
+        """Items selected by a comprehension filter: failures or passes, judged by where they go."""
+        holder = self.ctx.parents.get(comp)
+        if isinstance(holder, (ast.Assign, ast.AnnAssign)):
+            targets = holder.targets if isinstance(holder, ast.Assign) else [holder.target]
+            for target in targets:
+                polarity = self.name_polarity(dotted_name(target) or "")
+                if polarity is not None:
+                    return polarity
+        if isinstance(holder, ast.Call) and (dotted_name(holder.func) or "") in (
+            "any",
+            "len",
+            "bool",
+        ):
+            return self.use(holder, depth + 1)
+        return None
+
+    # -- small predicates ------------------------------------------------------------------
+
+    @staticmethod
+    def thresholdish(expr: ast.AST) -> bool:
+        if numeric_literal(expr) is not None:
+            return True
+        return any(_THRESHOLD.search(tok) for tok in identifiers(expr) if not tok.startswith(" "))
+
+    @staticmethod
+    def metricish(expr: ast.AST) -> bool:
+        return any(_METRIC.search(tok) for tok in identifiers(expr))
+
+    @staticmethod
+    def is_log_only(stmts: list[ast.stmt]) -> bool:
+        if not stmts:
+            return False
+        for stmt in stmts:
+            if isinstance(stmt, ast.Pass):
+                continue
+            if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+                if _LOG_CALL.search(dotted_name(stmt.value.func) or ""):
+                    continue
+                return False
+            if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
+                continue
+            return False
+        return True
+
+    def presence(self, expr: ast.AST) -> tuple[str, bool] | None:
+        """(mapping text, present?) for ``k in m`` / ``k not in m`` / ``m.get(k) is (not) None``."""
+        if isinstance(expr, ast.Compare) and len(expr.ops) == 1:
+            op, right = expr.ops[0], expr.comparators[0]
+            if isinstance(op, (ast.In, ast.NotIn)):
+                target = (
+                    right.func.value
+                    if (
+                        isinstance(right, ast.Call)
+                        and isinstance(right.func, ast.Attribute)
+                        and right.func.attr == "keys"
+                    )
+                    else right
+                )
+                return ast.unparse(target), isinstance(op, ast.In)
+            if (
+                isinstance(op, (ast.Is, ast.IsNot))
+                and isinstance(right, ast.Constant)
+                and right.value is None
+            ):
+                left = expr.left
+                if (
+                    isinstance(left, ast.Call)
+                    and isinstance(left.func, ast.Attribute)
+                    and left.func.attr == "get"
+                ):
+                    return ast.unparse(left.func.value), isinstance(op, ast.IsNot)
+                if isinstance(left, ast.Name):
+                    return left.id, isinstance(op, ast.IsNot)
+        return None
+
+    # -- the detectors -------------------------------------------------------------------------
+
+    def run(self) -> Iterator[_Finding]:
+        for node in ast.walk(self.ctx.tree):
+            if isinstance(node, ast.Call):
+                yield from self.get_default(node)
+                yield from self.discarded_check(node)
+            elif isinstance(node, ast.BoolOp):
+                yield from self.guarded_comparison(node)
+            elif isinstance(node, ast.If):
+                yield from self.presence_wrapper(node)
+                yield from self.skip_missing(node)
+                yield from self.log_only_failure(node)
+            elif isinstance(node, ast.Try):
+                yield from self.swallowed(node)
+            elif isinstance(node, ast.Assert):
+                yield from self.assert_gate(node)
+            elif isinstance(node, ast.Assign):
+                yield from self.unused_result(node)
+
+    # 1. metrics.get("auc", 1.0) >= min_auc
+    def get_default(self, call: ast.Call) -> Iterator[_Finding]:
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr == "get" and len(call.args) == 2:
+            mapping, key, default = func.value, call.args[0], call.args[1]
+        elif isinstance(func, ast.Name) and func.id == "getattr" and len(call.args) == 3:
+            mapping, key, default = call.args[0], call.args[1], call.args[2]
+        else:
+            return
+        if not (self.is_gate(call) or self.metricish(mapping)):
+            return
+        for cmp, metric_on_left in self._comparisons_of(call):
+            other = cmp.comparators[0] if metric_on_left else cmp.left
+            if not (self.is_gate(cmp) or self.thresholdish(other)):
+                continue
+            op = cmp.ops[0]
+            if not metric_on_left:
+                op = _FLIPPED.get(type(op), op)
+            satisfied = _satisfies(default, op, other)
+            if satisfied is None:
+                continue
+            use = self.use(cmp)
+            if use is None:
+                continue
+            if (use == "pass" and satisfied) or (use == "fail" and not satisfied):
+                key_text = ast.unparse(key)
+                yield _Finding(
+                    call,
+                    f"`{ast.unparse(call)}` substitutes `{ast.unparse(default)}` when {key_text} is missing, and that "
+                    f"value passes the gate `{ast.unparse(cmp)}`: a model with no {key_text} is promoted",
+                    "Do not default a missing metric to a passing value: look it up with `metrics[name]` after "
+                    "checking presence, and fail the gate (raise / exit non-zero) when it is absent.",
+                )
+                return
+
+    def _comparisons_of(self, call: ast.Call) -> Iterator[tuple[ast.Compare, bool]]:
+        parent = self.ctx.parents.get(call)
+        if (
+            isinstance(parent, ast.Compare)
+            and len(parent.ops) == 1
+            and isinstance(parent.ops[0], _ORDER)
+        ):
+            yield parent, parent.left is call
+            return
+        if (
+            isinstance(parent, ast.Assign)
+            and len(parent.targets) == 1
+            and isinstance(parent.targets[0], ast.Name)
+        ):
+            name = parent.targets[0].id
+            for node in walk_scope(self.scope(call)):
+                if (
+                    isinstance(node, ast.Compare)
+                    and len(node.ops) == 1
+                    and isinstance(node.ops[0], _ORDER)
+                    and node.lineno >= parent.lineno
+                ):
+                    if isinstance(node.left, ast.Name) and node.left.id == name:
+                        yield node, True
+                    elif (
+                        isinstance(node.comparators[0], ast.Name) and node.comparators[0].id == name
+                    ):
+                        yield node, False
+
+    # 2a. "auc" in m and m["auc"] < x  (fail)   /  "auc" not in m or m["auc"] >= x  (pass)
+    def guarded_comparison(self, node: ast.BoolOp) -> Iterator[_Finding]:
+        presences = [(v, self.presence(v)) for v in node.values]
+        guards = [(v, p) for v, p in presences if p is not None]
+        compares = [
+            v
+            for v in node.values
+            if isinstance(v, ast.Compare)
+            and isinstance(v.ops[0], _ORDER)
+            and self.presence(v) is None
+        ]
+        if not guards or not compares:
+            return
+        if not (
+            self.is_gate(node)
+            or any(
+                self.thresholdish(c.comparators[0]) or self.thresholdish(c.left) for c in compares
+            )
+        ):
+            return
+        first = guards[0][1]
+        assert first is not None
+        mapping, present = first
+        use = self.use(node)
+        fail_open = (isinstance(node.op, ast.And) and present and use == "fail") or (
+            isinstance(node.op, ast.Or) and not present and use == "pass"
+        )
+        if not fail_open:
+            return
+        yield _Finding(
+            node,
+            f"`{_short(node)}` skips the check when the metric is missing from `{mapping}`, so a missing metric "
+            "counts as passing the gate",
+            "Check presence separately and treat absence as a failure: "
+            "`if name not in metrics or metrics[name] < floor: failures.append(name)`.",
+        )
+
+    # 2b. if "auc" in metrics:  <only failing check inside>
+    def presence_wrapper(self, node: ast.If) -> Iterator[_Finding]:
+        found = self.presence(node.test)
+        if found is None or not found[1] or not self.is_gate(node):
+            return
+        if node.orelse and self.block_action(node.orelse) == "fail":
+            return
+        inner = [
+            s for s in node.body if isinstance(s, ast.If) and self.block_action(s.body) == "fail"
+        ]
+        if not inner or not any(isinstance(s.test, (ast.Compare, ast.BoolOp)) for s in inner):
+            return
+        yield _Finding(
+            node,
+            f"`if {ast.unparse(node.test)}:` wraps the failing check, so when the metric is missing from "
+            f"`{found[0]}` nothing fails and promotion goes ahead",
+            "Add an `else:` branch that fails the gate (raise / exit non-zero / record a failure) when the metric is absent.",
+        )
+
+    # 3. for name, floor in GATES.items(): if name not in metrics: continue
+    def skip_missing(self, node: ast.If) -> Iterator[_Finding]:
+        found = self.presence(node.test)
+        negated = isinstance(node.test, ast.UnaryOp) and isinstance(node.test.op, ast.Not)
+        if found is None and negated:
+            operand = node.test.operand  # type: ignore[attr-defined]
+            if isinstance(operand, ast.Name) or (
+                isinstance(operand, ast.Call)
+                and isinstance(operand.func, ast.Attribute)
+                and operand.func.attr == "get"
+            ):
+                found = (ast.unparse(operand), False)
+        if found is None or found[1]:
+            return
+        body = list(node.body)
+        if not body or not isinstance(body[-1], ast.Continue):
+            return
+        if body[:-1] and not self.is_log_only(body[:-1]):
+            return
+        loop = self.ctx.enclosing(
+            node, (ast.For, ast.AsyncFor, ast.While, ast.FunctionDef, ast.AsyncFunctionDef)
+        )
+        if not isinstance(loop, (ast.For, ast.AsyncFor)):
+            return
+        if not (self.is_gate(node) or self.thresholdish(loop.iter) or self.metricish(loop.iter)):
+            return
+        yield _Finding(
+            node,
+            f"the gate loop `continue`s when `{found[0]}` has no value, so a required metric that is missing is "
+            "silently skipped instead of failing the gate",
+            'Record the missing metric as a failure (`failures.append(f"{name}: missing")`) instead of `continue`.',
+        )
+
+    # 4. try: check() except Exception: pass / log / return True
+    def swallowed(self, node: ast.Try) -> Iterator[_Finding]:
+        if not self.is_gate(node) or not self._checks_something(node.body):
+            return
+        assigned = {
+            t.id
+            for s in node.body
+            for n in ast.walk(s)
+            if isinstance(n, (ast.Assign, ast.AnnAssign))
+            for t in (n.targets if isinstance(n, ast.Assign) else [n.target])
+            if isinstance(t, ast.Name)
+        }
+        for handler in node.handlers:
+            kind = self._swallow_kind(handler.body)
+            if kind is None:
+                continue
+            if kind != "return True" and self._read_after(node, assigned):
+                continue  # a flag set inside the try decides later; the error leaves it failing
+            caught = ast.unparse(handler.type) if handler.type is not None else "every exception"
+            yield _Finding(
+                handler,
+                f"`except {caught}` around a gate check {kind}: when the check errors (missing metric, broken "
+                "evaluation, failed comparison) the gate lets promotion continue",
+                "Let the exception propagate (or log and re-raise / exit non-zero); a gate that cannot be evaluated must block promotion.",
+            )
+
+    def _checks_something(self, stmts: list[ast.stmt]) -> bool:
+        for stmt in stmts:
+            for node in [stmt, *walk_scope(stmt)]:
+                if isinstance(node, ast.Call):
+                    name = dotted_name(node.func) or ""
+                    last = name.rsplit(".", 1)[-1]
+                    if _PROMOTION_CALL.search(last) and not _CHECK_CALL.search(last):
+                        continue
+                    if _CHECK_CALL.search(last) or ("metric" in name.lower() and "log" not in last):
+                        return True
+                if isinstance(node, ast.Raise):
+                    return True
+                if (
+                    isinstance(node, ast.Compare)
+                    and isinstance(node.ops[0], _ORDER)
+                    and (self.thresholdish(node.comparators[0]) or self.metricish(node.left))
+                ):
+                    return True
+                if isinstance(node, ast.Subscript) and _ERROR_GATE_NAME.search(
+                    dotted_name(node.value) or ""
+                ):
+                    return True
+        return False
+
+    def _swallow_kind(self, body: list[ast.stmt]) -> str | None:
+        last = body[-1] if body else None
+        if (
+            isinstance(last, ast.Return)
+            and isinstance(last.value, ast.Constant)
+            and last.value.value is True
+        ):
+            head = body[:-1]
+            if not head or self.is_log_only(head):
+                return "return True"
+            return None
+        if isinstance(last, ast.Continue):
+            return "continues" if len(body) == 1 or self.is_log_only(body[:-1]) else None
+        if all(isinstance(s, ast.Pass) for s in body):
+            return "passes silently"
+        if self.is_log_only(body):
+            return "only logs"
+        return None
+
+    def _read_after(self, node: ast.Try, names: set[str]) -> bool:
+        if not names:
+            return False
+        end = getattr(node, "end_lineno", node.lineno)
+        for other in walk_scope(self.scope(node)):
+            if (
+                isinstance(other, ast.Name)
+                and isinstance(other.ctx, ast.Load)
+                and other.id in names
+                and other.lineno > end
+            ):
+                return True
+        return False
+
+    # 5. assert metrics["auc"] >= MIN_AUC
+    def assert_gate(self, node: ast.Assert) -> Iterator[_Finding]:
+        if not self.is_gate(node):
+            return
+        test_ok = False
+        for sub in ast.walk(node.test):
+            if isinstance(sub, ast.Compare) and isinstance(sub.ops[0], _ORDER):
+                sides = [sub.left, *sub.comparators]
+                if any(self.thresholdish(s) for s in sides) and any(
+                    self.metricish(s) for s in sides
+                ):
+                    test_ok = True
+            if isinstance(sub, ast.Call) and _CHECK_CALL.search(dotted_name(sub.func) or ""):
+                test_ok = True
+        if not test_ok:
+            return
+        scope = self.scope(node)
+        for other in walk_scope(scope):
+            if other is node:
+                continue
+            if self._action(other) == "fail":
+                return  # the function has a real failure path as well
+        yield _Finding(
+            node,
+            f"`assert {_short(node.test)}` is the only gate here, and `python -O` removes assert statements, so "
+            "under optimisation the model is promoted without this check",
+            "Replace the assert with an explicit check: `if not (...): raise PromotionBlocked(...)` (or exit non-zero).",
+        )
+
+    # 6a. passes_gates(metrics)  # result thrown away
+    def discarded_check(self, call: ast.Call) -> Iterator[_Finding]:
+        parent = self.ctx.parents.get(call)
+        if not isinstance(parent, ast.Expr):
+            return
+        name = dotted_name(call.func) or ""
+        last = name.rsplit(".", 1)[-1]
+        if not self._returns_verdict(last):
+            return
+        if not self.is_gate(call):
+            return
+        yield _Finding(
+            call,
+            f"the result of `{last}(...)` is discarded: the gate is evaluated but nothing stops promotion when it fails",
+            f'Use the verdict: `if not {last}(...): raise SystemExit("promotion blocked")`, or make `{last}` raise on failure.',
+        )
+
+    def _returns_verdict(self, name: str) -> bool:
+        func = self.local_funcs.get(name)
+        if func is not None:
+            raises = False
+            verdict = False
+            for node in walk_scope(func):
+                if isinstance(node, ast.Raise):
+                    raises = True
+                if isinstance(node, ast.Return) and node.value is not None:
+                    v = node.value
+                    if (
+                        isinstance(v, (ast.Compare, ast.BoolOp))
+                        or (isinstance(v, ast.Constant) and isinstance(v.value, bool))
+                        or (
+                            isinstance(v, ast.Call)
+                            and dotted_name(v.func) in ("all", "any", "bool")
+                        )
+                        or (isinstance(v, ast.UnaryOp) and isinstance(v.op, ast.Not))
+                    ):
+                        verdict = True
+            return verdict and not raises
+        return bool(_BOOLEAN_FUNC.search(name)) and bool(
+            _GATE_FUNC.search(_snake(name)) or _METRIC.search(name)
+        )
+
+    # 6b. ok = check_gates(metrics); ...; promote()   (ok never consulted)
+    def unused_result(self, node: ast.Assign) -> Iterator[_Finding]:
+        if (
+            len(node.targets) != 1
+            or not isinstance(node.targets[0], ast.Name)
+            or not isinstance(node.value, ast.Call)
+        ):
+            return
+        var = node.targets[0].id
+        last = (dotted_name(node.value.func) or "").rsplit(".", 1)[-1]
+        local = self.local_funcs.get(last)
+        if not (
+            self._returns_verdict(last)
+            or (local is None and _GATE_FUNC.search(_snake(last)) and _CHECK_CALL.search(last))
+        ):
+            return
+        if not self.is_gate(node):
+            return
+        scope = self.scope(node)
+        later_promotion = [c for c in self.promotes(scope) if c.lineno > node.lineno]
+        if not later_promotion:
+            return
+        for other in walk_scope(scope):
+            if (
+                isinstance(other, ast.Name)
+                and other.id == var
+                and isinstance(other.ctx, ast.Load)
+                and other.lineno >= node.lineno
+                and not self._only_logged(other)
+            ):
+                return
+        yield _Finding(
+            node,
+            f"`{var}` holds the gate result but is never used to stop promotion (only logged or ignored), and "
+            f"`{dotted_name(later_promotion[0].func)}` runs regardless",
+            f'Guard the promotion: `if not {var}: raise SystemExit("promotion blocked by gate")` before promoting.',
+        )
+
+    def _only_logged(self, name: ast.Name) -> bool:
+        cur: ast.AST | None = self.ctx.parents.get(name)
+        while cur is not None and not isinstance(cur, ast.stmt):
+            if isinstance(cur, ast.Call) and _LOG_CALL.search(dotted_name(cur.func) or ""):
+                return True
+            cur = self.ctx.parents.get(cur)
+        return False
+
+    # 7. if auc < MIN_AUC: logger.warning(...)   ... promote()
+    def log_only_failure(self, node: ast.If) -> Iterator[_Finding]:
+        if not self.is_log_only(node.body) or (node.orelse and not self.is_log_only(node.orelse)):
+            return
+        test = node.test
+        if not (
+            isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], _ORDER)
+        ):
+            return
+        sides = [test.left, test.comparators[0]]
+        thresholds = [s for s in sides if self.thresholdish(s)]
+        if not thresholds or not any(self.metricish(s) for s in sides):
+            return
+        if any(_SOFT_THRESHOLD.search(tok) for s in thresholds for tok in identifiers(s)):
+            return
+        parent = self.ctx.parents.get(node)
+        if isinstance(parent, ast.If) and node in parent.orelse:
+            return  # an elif after a hard check: a warning band
+        if not self.is_gate(node):
+            return
+        scope = self.scope(node)
+        later = [c for c in self.promotes(scope) if c.lineno > node.lineno]
+        if not later:
+            return
+        metric_text = {
+            ast.unparse(s) for s in sides if not self.thresholdish(s) or self.metricish(s)
+        }
+        for other in walk_scope(scope):
+            if other is node or not isinstance(other, ast.If):
+                continue
+            if self.block_action(other.body) == "fail" and metric_text & {
+                ast.unparse(n) for n in ast.walk(other.test)
+            }:
+                return  # the same metric has a hard check elsewhere
+        yield _Finding(
+            node,
+            f"when `{ast.unparse(test)}` the gate only logs, then `{dotted_name(later[0].func)}` promotes the "
+            "model anyway: the failure has no consequence",
+            "Make the failed check block promotion (raise / exit non-zero / return before promoting), or rename the "
+            "threshold as an explicit warning level if it is advisory.",
+        )
+
+
+_ORDER = (ast.Gt, ast.GtE, ast.Lt, ast.LtE)
+_FLIPPED: dict[type[ast.cmpop], ast.cmpop] = {
+    ast.Gt: ast.Lt(),
+    ast.GtE: ast.LtE(),
+    ast.Lt: ast.Gt(),
+    ast.LtE: ast.GtE(),
+}
+
+
+def _satisfies(default: ast.expr, op: ast.cmpop, other: ast.expr) -> bool | None:
+    """Does ``default <op> other`` hold? None when it cannot be told statically."""
+    if ast.dump(default) == ast.dump(other):
+        return isinstance(op, (ast.GtE, ast.LtE))
+    value = numeric_literal(default)
+    if value is None:
+        return None
+    bound = numeric_literal(other)
+    if bound is not None:
+        if isinstance(op, ast.Gt):
+            return value > bound
+        if isinstance(op, ast.GtE):
+            return value >= bound
+        if isinstance(op, ast.Lt):
+            return value < bound
+        return value <= bound
+    high = isinstance(op, (ast.Gt, ast.GtE))
+    if math.isinf(value):
+        return (value > 0) == high
+    if high:
+        if value >= 1.0:
+            return True
+        if value <= 0.0:
+            return False
+        return None
+    if value <= 0.0:
+        return True
+    return None
+
+
+def _snake(name: str) -> str:
+    """``PromotionGate`` -> ``promotion_gate``; ``check-metrics`` -> ``check_metrics``."""
+    name = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)
+    return re.sub(r"[-.\s]+", "_", name).lower()
+
+
+def _short(node: ast.AST) -> str:
+    text = ast.unparse(node)
+    return text if len(text) <= 80 else text[:77] + "..."

@@ -1,0 +1,270 @@
+"""MLR502 accuracy-only-evaluation: a classifier judged by accuracy and nothing else."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+
+from mle_review.engine.astutil import call_kwarg
+from mle_review.engine.context import ModuleContext, Role, dotted_name
+from mle_review.rules._pipeline_common import identifiers, scope_body
+from mle_review.rules.base import Hit, Rule, RuleDoc, register
+
+_ACCURACY_CALLS = re.compile(
+    r"^(sklearn\.metrics(\._classification)?\.accuracy_score"
+    r"|torchmetrics(\.functional)?(\.classification)?\.(accuracy|Accuracy|BinaryAccuracy|MulticlassAccuracy|binary_accuracy|multiclass_accuracy)"
+    r"|(tensorflow\.)?(tf_)?keras\.metrics\.(Accuracy|BinaryAccuracy|CategoricalAccuracy|SparseCategoricalAccuracy|accuracy|binary_accuracy))$"
+)
+# Any of these anywhere in the module means accuracy is not reported alone. Three spellings:
+# snake_case (bounded so "process" is not "roc"), CamelCase classes, and upper-case acronyms.
+_OTHER_METRICS = re.compile(
+    r"(?<![a-z0-9])(precision|recall|f1|fbeta|f_beta|roc|auc|auroc|auprc|average_precision|confusion|"
+    r"classification_report|log_?loss|brier|calibrat|matthews|mcc|kappa|balanced_accuracy|ece|hamming|"
+    r"jaccard|specificity|sensitivity|hit_rate|top_k_accuracy)"
+    r"|(Precision|Recall|FBeta|Roc|Auc|Confusion|Calibrat|Brier|LogLoss|Matthews|CohenKappa|Specificity)"
+    r"|(?<![A-Za-z])(AUC|ROC|AUROC|AUPRC|F1|MCC|ECE)(?![a-z])"
+    r"|mlflow\.evaluate"
+)
+# Tokens that contain a metric word but are about numerics, not evaluation.
+_NOT_METRIC = re.compile(
+    r"mixed.?precision|matmul.?precision|float\d*.?precision|print.?options", re.I
+)
+
+
+def _richer(tokens: Iterator[str]) -> bool:
+    return any(
+        _OTHER_METRICS.search(t) and not _NOT_METRIC.search(t)
+        for t in tokens
+        if t not in _ACCURACY_STRINGS
+    )
+
+
+_CLASSIFIER_CTOR = re.compile(
+    r"Classifier(CV)?$|LogisticRegression(CV)?$|(^|\.)(SVC|LinearSVC|NuSVC|GaussianNB|MultinomialNB|BernoulliNB|"
+    r"ComplementNB|CategoricalNB|Perceptron|QuadraticDiscriminantAnalysis|LinearDiscriminantAnalysis)$"
+)
+_CLASSIFIER_NAME = re.compile(r"clf|classifier", re.I)
+_CLASSIFIER_HINT = re.compile(
+    r"Classifier|LogisticRegression|predict_proba|CrossEntropy|BCE|softmax|sigmoid|argmax|num_classes|"
+    r"num_labels|n_classes|ForSequenceClassification|classif|binary_crossentropy|categorical_crossentropy|SVC",
+)
+_PRED = re.compile(r"pred|yhat|y_hat|guess|output|argmax", re.I)
+_LABEL = re.compile(
+    r"^(y|y_\w+|labels?|targets?|truth|gt|ground_truth|\w*_labels?|\w*_true|\w*_target)$", re.I
+)
+_ACCURACY_STRINGS = frozenset(
+    {"accuracy", "acc", "binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy"}
+)
+
+
+@register
+class AccuracyOnlyEvaluation(Rule):
+    id = "MLR502"
+    message = "classifier evaluated by accuracy alone"
+    fix = "Report per-class precision/recall (or F1), a confusion matrix and ROC/PR AUC next to accuracy; check calibration when scores are used as probabilities."
+    doc = RuleDoc(
+        what_it_does=(
+            "Reports where a classifier's evaluation computes accuracy (`accuracy_score`, torchmetrics/Keras "
+            'accuracy metrics, `evaluate.load("accuracy")`, `clf.score(X, y)` on a classifier, '
+            '`cross_val_score` on a classifier with the default or `"accuracy"` scoring, Keras '
+            '`compile(metrics=["accuracy"])` followed by `evaluate`, or the hand-written '
+            "`(y_pred == y_test).mean()`) and the same module computes no other classification metric: no "
+            "precision, recall, F1, ROC/PR AUC, confusion matrix, classification report, log loss, Brier score or "
+            "calibration. Regressors are ignored (`.score` on a regressor is R²), so are tests. Training modules "
+            "are also quiet when another module of the project evaluates the classifier with richer metrics, "
+            "because per-epoch accuracy there is progress logging. The first accuracy computation per function "
+            "is reported."
+        ),
+        why_it_matters=(
+            "Accuracy hides exactly the failures that matter in production: on a 5%-positive problem a model that "
+            "never predicts the positive class scores 95%. It says nothing about which errors the model makes, "
+            "how they trade off at a different threshold, or whether the scores can be read as probabilities, so "
+            "a promotion decision based on it can ship a model that is useless on the minority class."
+        ),
+        example=(
+            'y_pred = clf.predict(X_test)\nprint("accuracy", accuracy_score(y_test, y_pred))\n'
+        ),
+        use_instead=(
+            "y_pred = clf.predict(X_test)\n"
+            "print(classification_report(y_test, y_pred))\n"
+            "print(confusion_matrix(y_test, y_pred))\n"
+            'print("PR AUC", average_precision_score(y_test, clf.predict_proba(X_test)[:, 1]))\n'
+        ),
+        references=(
+            "scikit-learn user guide, 'Metrics and scoring': classification metrics and the accuracy paradox",
+            "Saito & Rehmsmeier (2015), precision-recall plots are more informative than ROC on imbalanced data",
+        ),
+    )
+
+    def check_module(self, ctx: ModuleContext) -> Iterator[Hit]:
+        if ctx.is_test:
+            return
+        if self._richer_metrics(ctx.tree):
+            return
+        if self._evaluated_elsewhere(ctx):
+            return
+        classifiers = self._classifier_names(ctx)
+        hinted = any(_CLASSIFIER_HINT.search(tok) for tok in identifiers(ctx.tree))
+        evaluates = any((dotted_name(c.func) or "").endswith(".evaluate") for c in ctx.calls)
+        reported_scopes: set[int] = set()
+        for node in ast.walk(ctx.tree):
+            what: str | None = None
+            if isinstance(node, ast.Call):
+                what = self._accuracy_call(ctx, node, classifiers, evaluates)
+            elif isinstance(node, ast.Compare) and hinted:
+                what = self._manual_accuracy(ctx, node)
+            if what is None:
+                continue
+            scope = id(scope_body(ctx, node))
+            if scope in reported_scopes:
+                continue
+            reported_scopes.add(scope)
+            yield Hit.at(
+                node,
+                f"{what} is the only metric this classifier is judged by: no precision/recall, F1, ROC/PR AUC, "
+                "confusion matrix or calibration is computed",
+                fix=(
+                    "Add `classification_report(y_true, y_pred)` and `confusion_matrix(...)`, a ranking metric "
+                    "such as `roc_auc_score`/`average_precision_score` on the scores, and a calibration check when "
+                    "the probabilities drive decisions."
+                ),
+            )
+
+    @staticmethod
+    def _richer_metrics(tree: ast.AST) -> bool:
+        return _richer(identifiers(tree))
+
+    @staticmethod
+    def _evaluated_elsewhere(ctx: ModuleContext) -> bool:
+        """A training module whose project evaluates the classifier properly in another module."""
+        if (
+            ctx.notebook is not None
+            or not ctx.has_role(Role.TRAINING)
+            or re.search(r"(^|/)(eval\w*|metrics?|report\w*)(\.py|\.ipynb|/)", ctx.path)
+        ):
+            return False
+        for other in ctx.project.modules:
+            if other is ctx or other.is_test or other.notebook is not None:
+                continue
+            if _richer(other.call_name(c) or "" for c in other.calls):
+                return True
+        return False
+
+    @staticmethod
+    def _classifier_names(ctx: ModuleContext) -> set[str]:
+        names: set[str] = set()
+        for node in ast.walk(ctx.tree):
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+                ctors = [
+                    dotted_name(c.func) or ""
+                    for c in ast.walk(node.value)
+                    if isinstance(c, ast.Call)
+                ]
+                if any(_CLASSIFIER_CTOR.search(c) for c in ctors):
+                    for target in node.targets:
+                        name = dotted_name(target)
+                        if name:
+                            names.add(name)
+        return names
+
+    def _is_classifier(self, expr: ast.expr, classifiers: set[str]) -> bool:
+        name = dotted_name(expr) or ""
+        if isinstance(expr, ast.Call):
+            return bool(_CLASSIFIER_CTOR.search(dotted_name(expr.func) or ""))
+        return name in classifiers or bool(_CLASSIFIER_NAME.search(name))
+
+    def _accuracy_call(
+        self, ctx: ModuleContext, call: ast.Call, classifiers: set[str], evaluates: bool
+    ) -> str | None:
+        qual = ctx.qualname(call) or ""
+        if _ACCURACY_CALLS.search(qual):
+            return f"`{qual.rsplit('.', 1)[-1]}`"
+        if (
+            qual == "evaluate.load"
+            and call.args
+            and isinstance(call.args[0], ast.Constant)
+            and call.args[0].value == "accuracy"
+        ):
+            return '`evaluate.load("accuracy")`'
+        func = call.func
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr == "score"
+            and len(call.args) >= 2
+            and not qual
+        ):
+            if self._is_classifier(func.value, classifiers):
+                return f"`{dotted_name(func) or 'score'}(X, y)` (mean accuracy for a classifier)"
+            return None
+        if qual == "sklearn.model_selection.cross_val_score" and call.args:
+            scoring = call_kwarg(call, "scoring")
+            default = scoring is None and self._is_classifier(call.args[0], classifiers)
+            named = isinstance(scoring, ast.Constant) and scoring.value == "accuracy"
+            if default or named:
+                return "`cross_val_score` with accuracy scoring"
+            return None
+        if isinstance(func, ast.Attribute) and func.attr == "compile" and evaluates:
+            metrics = call_kwarg(call, "metrics")
+            if (
+                isinstance(metrics, (ast.List, ast.Tuple))
+                and metrics.elts
+                and all(
+                    isinstance(e, ast.Constant) and e.value in _ACCURACY_STRINGS
+                    for e in metrics.elts
+                )
+            ):
+                return 'Keras `compile(metrics=["accuracy"])`'
+        return None
+
+    def _manual_accuracy(self, ctx: ModuleContext, cmp: ast.Compare) -> str | None:
+        if len(cmp.ops) != 1 or not isinstance(cmp.ops[0], ast.Eq):
+            return None
+        left, right = cmp.left, cmp.comparators[0]
+        sides = [" ".join(identifiers(left)), " ".join(identifiers(right))]
+        left_label = isinstance(left, ast.Name) and bool(_LABEL.match(left.id))
+        right_label = isinstance(right, ast.Name) and bool(_LABEL.match(right.id))
+        if not (
+            (_PRED.search(sides[0]) and right_label) or (_PRED.search(sides[1]) and left_label)
+        ):
+            return None
+        # Only an average of the elementwise comparison is an accuracy:
+        # (a == b).mean(), np.mean(a == b), (a == b).sum() / n, torch.sum(a == b).item() / n
+        node: ast.AST = cmp
+        summed = False
+        for _ in range(6):
+            parent = ctx.parents.get(node)
+            if isinstance(parent, ast.Attribute):
+                if parent.attr == "mean":
+                    return "a hand-computed accuracy (`(pred == label).mean()`)"
+                if parent.attr == "sum":
+                    summed = True
+                elif parent.attr not in ("float", "double", "item", "astype", "to", "numpy", "cpu"):
+                    return None
+            elif isinstance(parent, ast.Call):
+                if parent.func is not node:
+                    last = (dotted_name(parent.func) or "").rsplit(".", 1)[-1]
+                    if last in ("mean", "average"):
+                        return "a hand-computed accuracy (`mean(pred == label)`)"
+                    if last in ("sum", "count_nonzero"):
+                        summed = True
+                    elif last not in ("float", "int"):
+                        return None
+            elif (
+                isinstance(parent, ast.BinOp)
+                and isinstance(parent.op, ast.Div)
+                and summed
+                and parent.left is node
+            ):
+                return "a hand-computed accuracy (`sum(pred == label) / n`)"
+            elif (
+                isinstance(parent, ast.AugAssign)
+                and isinstance(parent.op, ast.Add)
+                and summed
+                and re.search(r"correct|right|hits|match", dotted_name(parent.target) or "", re.I)
+            ):
+                return "a hand-computed accuracy (counting `pred == label` matches)"
+            else:
+                return None
+            node = parent
+        return None
