@@ -64,6 +64,15 @@ _LOADERS: dict[str, _Loader] = {
     "transformers.pipeline": _Loader("pipeline", 1, "model"),
     "torch.hub.load": _Loader("torch.hub.load", 0, "repo_or_dir", hub="GitHub (torch.hub)"),
 }
+# Packages whose classes' `from_pretrained` downloads from the Hugging Face Hub.
+_HUB_PACKAGES = tuple(
+    f"{p}."
+    for p in (
+        "transformers", "diffusers", "peft", "sentence_transformers", "optimum", "timm",
+        "open_clip", "setfit", "trl", "huggingface_hub", "tokenizers", "auto_gptq", "gliner",
+        "span_marker", "unsloth", "adapters", "controlnet_aux", "transformers_neuronx",
+    )
+)  # fmt: skip
 # `from_pretrained` receivers whose first argument is the base model, not the repo id.
 _SECOND_ARG_RECEIVERS = ("peft.PeftModel", "peft.peft_model.PeftModel")
 
@@ -89,8 +98,9 @@ class UntrustedRemoteCode(Rule):
             "`AutoConfig`/`pipeline`, `datasets.load_dataset`, `SentenceTransformer`, or a "
             "`{'trust_remote_code': True}` kwargs dict). It makes the library import and run "
             "Python files from the model or dataset repository.\n"
-            "2. Hub downloads that are not pinned to an immutable commit: any `*.from_pretrained` "
-            "(transformers, diffusers, peft, sentence-transformers), `huggingface_hub."
+            "2. Hub downloads that are not pinned to an immutable commit: `from_pretrained` on "
+            "classes from Hub-backed libraries (transformers, diffusers, peft, "
+            "sentence-transformers, timm, optimum, tokenizers, ...), `huggingface_hub."
             "hf_hub_download`/`snapshot_download`, `SentenceTransformer(name)`, `pipeline(model=)`, "
             "`datasets.load_dataset` and `torch.hub.load('owner/repo:ref', ...)`. A `revision=` "
             "that is a 40-hex commit literal, or a name assigned one, counts as pinned; a branch "
@@ -257,6 +267,8 @@ def _short_name(ctx: ModuleContext, call: ast.Call) -> str:
 def _loader_for(ctx: ModuleContext, call: ast.Call) -> _Loader | None:
     if isinstance(call.func, ast.Attribute) and call.func.attr == "from_pretrained":
         receiver = ctx.qualname(call.func.value) or ""
+        if not receiver.startswith(_HUB_PACKAGES):
+            return None  # a project's own class (nanoGPT's GPT.from_pretrained) or unresolvable
         if receiver in _SECOND_ARG_RECEIVERS:
             return _Loader("from_pretrained", 1, "model_id")
         return _Loader("from_pretrained", 0, "pretrained_model_name_or_path")

@@ -214,6 +214,10 @@ def _looks_placeholder(value: str, test_file: bool) -> bool:
         return True
     if any(run in low for run in _SEQUENTIAL_RUNS):
         return True  # "ghp_abcdefghijklmnop...", "sk-123456789..." are typed by hand, not issued
+    if len(value) >= 12:
+        # issued credentials are random; a handful of symbols is a pattern, e.g. a DNA
+        # sequence "ACCAGTTGACTGATCGATGC" in a bioinformatics notebook matching the AWS prefix
+        return len(set(value)) <= 5
     return len(set(low)) <= 2  # "aaaaaaaa", "00000000"
 
 
