@@ -1,0 +1,427 @@
+"""MLR404 train-serve-skew: the same feature computation written twice, once for training and once for serving."""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from mle_review.engine.context import ModuleContext, ProjectContext
+from mle_review.engine.serving import imported_names, on_serving_path, training_side_paths
+from mle_review.models import Confidence
+from mle_review.rules.base import Hit, Rule, RuleDoc, register
+
+WINDOW = 3  # consecutive statements hashed together
+MIN_WINDOW_NODES = 36  # below this a window is boilerplate, not feature logic
+MIN_SHORT_NODES = 30  # a whole 1-2 statement function body must be at least this big
+MIN_TRANSFORMS = 2  # arithmetic / ufunc / pandas transform operations in the matched code
+
+_BUILTINS = set(dir(builtins))
+_NUMERIC_MODULES = ("numpy", "math", "torch", "scipy", "pandas", "polars", "tensorflow")
+_TRANSFORM_ATTRS = {
+    "fillna",
+    "clip",
+    "log",
+    "log1p",
+    "log2",
+    "log10",
+    "exp",
+    "expm1",
+    "sqrt",
+    "where",
+    "astype",
+    "map",
+    "apply",
+    "replace",
+    "cut",
+    "qcut",
+    "get_dummies",
+    "lower",
+    "upper",
+    "strip",
+    "round",
+    "floor",
+    "ceil",
+    "abs",
+    "diff",
+    "pct_change",
+    "rolling",
+    "shift",
+    "div",
+    "mul",
+    "sub",
+    "add",
+    "isin",
+    "between",
+    "to_datetime",
+    "total_seconds",
+    "split",
+    "cumsum",
+    "rank",
+    "quantile",
+    "groupby",
+    "agg",
+    "transform",
+    "clip_lower",
+    "clip_upper",
+    "minimum",
+    "maximum",
+    "tanh",
+    "sigmoid",
+    "power",
+    "pow",
+    "digitize",
+    "searchsorted",
+    "str",
+    "dt",
+    "days",
+    "hour",
+    "dayofweek",
+    "weekday",
+    "month",
+    "nan_to_num",
+    "reindex",
+    "interpolate",
+    "ffill",
+    "bfill",
+    "mask",
+    "combine_first",
+    "std",
+    "mean",
+    "median",
+    "sum",
+    "min",
+    "max",
+}
+_ARITH = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow)
+
+
+@dataclass(frozen=True)
+class Stmt:
+    shape: str  # hash of the statement with local names and numbers abstracted
+    exact: str  # hash with numbers kept (to tell whether copies already differ)
+    nodes: int
+    transforms: int
+    line: int
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A run of statements: a window of a function body, or a whole short body."""
+
+    path: str
+    container: str  # function name or "<module>"
+    line: int  # first statement line (module coordinates)
+    end_line: int
+    count: int
+    shape: str
+    exact: str
+
+
+def _digest(parts: list[str]) -> str:
+    return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=12).hexdigest()
+
+
+class _Normaliser:
+    """Serialises statements with local names and numeric constants abstracted away.
+
+    Imported names, builtins, attribute names, keyword names and string
+    constants (column names, dict keys) are kept: they are what makes two
+    pieces of feature code the same computation. Local variable and parameter
+    names are all replaced by one placeholder, so ``df``/``frame``/``features``
+    match. Numeric literals become ``#`` in the shape hash, so a copy whose
+    fill value or clip bound already drifted still matches.
+    """
+
+    def __init__(self, ctx: ModuleContext) -> None:
+        self.ctx = ctx
+        self.keep = set(ctx.imports.names) | set(imported_names(ctx)) | _BUILTINS
+
+    def stmt(self, node: ast.stmt) -> Stmt:
+        shape: list[str] = []
+        exact: list[str] = []
+        counts = [0, 0]
+        self._ser(node, shape, exact, counts)
+        return Stmt(_digest(shape), _digest(exact), counts[0], counts[1], node.lineno)
+
+    def _ser(self, node: ast.AST, shape: list[str], exact: list[str], counts: list[int]) -> None:
+        counts[0] += 1
+        if isinstance(node, ast.BinOp) and isinstance(node.op, _ARITH):
+            counts[1] += 1
+        elif isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Attribute) and func.attr in _TRANSFORM_ATTRS:
+                counts[1] += 1
+            else:
+                qual = self.ctx.qualname(func) or ""
+                if qual.split(".")[0] in _NUMERIC_MODULES:
+                    counts[1] += 1
+        if isinstance(node, ast.Name):
+            token = f"N:{node.id}" if node.id in self.keep else "L"
+            shape.append(token)
+            exact.append(token)
+            return
+        if isinstance(node, ast.arg):
+            shape.append("A")
+            exact.append("A")
+            return
+        if isinstance(node, ast.Constant):
+            value = node.value
+            if isinstance(value, (int, float, complex)) and not isinstance(value, bool):
+                shape.append("C:#")
+                exact.append(f"C:{value!r}")
+            else:
+                shape.append(f"C:{value!r}")
+                exact.append(f"C:{value!r}")
+            return
+        if isinstance(node, ast.Attribute):
+            qual = self.ctx.qualname(node) or ""
+            if qual.split(".")[0] in ("numpy", "math", "torch"):
+                token = f"F:{node.attr}"  # np.log1p and math.log1p are the same computation
+                shape.append(token)
+                exact.append(token)
+                return
+        if isinstance(node, (ast.Load, ast.Store, ast.Del)):
+            return
+        label = type(node).__name__
+        shape.append(label)
+        exact.append(label)
+        for name, value in ast.iter_fields(node):
+            if name in (
+                "ctx",
+                "type_comment",
+                "kind",
+                "decorator_list",
+                "returns",
+                "annotation",
+                "type_params",
+            ):
+                continue
+            if name == "name" and isinstance(
+                node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+            ):
+                continue
+            if isinstance(value, list):
+                shape.append("[")
+                exact.append("[")
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        self._ser(item, shape, exact, counts)
+                    else:
+                        shape.append(repr(item))
+                        exact.append(repr(item))
+                shape.append("]")
+                exact.append("]")
+            elif isinstance(value, ast.AST):
+                self._ser(value, shape, exact, counts)
+            elif value is not None:
+                shape.append(f"{name}={value!r}")
+                exact.append(f"{name}={value!r}")
+        shape.append(")")
+        exact.append(")")
+
+
+def _bodies(ctx: ModuleContext) -> Iterator[tuple[str, list[ast.stmt]]]:
+    """Statement lists worth comparing: module code, function bodies and the blocks inside them."""
+    module_code = [
+        s
+        for s in ctx.tree.body
+        if not isinstance(
+            s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)
+        )
+    ]
+    yield "<module>", module_code
+    for node in ast.walk(ctx.tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            body = list(node.body)
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                body = body[1:]  # docstring
+            yield node.name, body
+            for inner in ast.walk(node):
+                if inner is node or isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    continue
+                for field in ("body", "orelse", "finalbody"):
+                    block = getattr(inner, field, None)
+                    if (
+                        isinstance(block, list)
+                        and len(block) >= WINDOW
+                        and isinstance(block[0], ast.stmt)
+                    ):
+                        yield node.name, block
+
+
+def _units(ctx: ModuleContext) -> list[Unit]:
+    store = vars(ctx)
+    if "_mlr404_units" in store:
+        return store["_mlr404_units"]  # type: ignore[no-any-return]
+    norm = _Normaliser(ctx)
+    units: list[Unit] = []
+    for container, body in _bodies(ctx):
+        stmts = [norm.stmt(s) for s in body]
+        ends = [getattr(s, "end_lineno", s.lineno) or s.lineno for s in body]
+        if container != "<module>" and 1 <= len(stmts) < WINDOW:
+            nodes = sum(s.nodes for s in stmts)
+            if nodes >= MIN_SHORT_NODES and sum(s.transforms for s in stmts) >= MIN_TRANSFORMS + 1:
+                units.append(
+                    Unit(
+                        ctx.path,
+                        container,
+                        stmts[0].line,
+                        ends[-1],
+                        len(stmts),
+                        _digest([s.shape for s in stmts]),
+                        _digest([s.exact for s in stmts]),
+                    )
+                )
+        for i in range(len(stmts) - WINDOW + 1):
+            window = stmts[i : i + WINDOW]
+            if sum(s.nodes for s in window) < MIN_WINDOW_NODES:
+                continue
+            if sum(s.transforms for s in window) < MIN_TRANSFORMS:
+                continue
+            units.append(
+                Unit(
+                    ctx.path,
+                    container,
+                    window[0].line,
+                    ends[i + WINDOW - 1],
+                    WINDOW,
+                    _digest([s.shape for s in window]),
+                    _digest([s.exact for s in window]),
+                )
+            )
+    store["_mlr404_units"] = units
+    return units
+
+
+@dataclass
+class _Match:
+    serving: list[Unit]
+    training: list[Unit]
+
+
+@register
+class TrainServeSkew(Rule):
+    id = "MLR404"
+    confidence = Confidence.HIGH
+    message = "feature logic is duplicated between training and serving code"
+    fix = "Move the transformation into one module that both training and serving import (or ship it inside the model pipeline), and delete the serving copy."
+    doc = RuleDoc(
+        what_it_does=(
+            "Compares the feature code of training modules (and the project modules they import) with the code "
+            "on the serving path, across the whole repository, and reports serving code that re-implements a "
+            "computation also written in training code instead of importing it.\n\n"
+            "Statements are normalised before comparison: local variable and parameter names are abstracted "
+            "(so `df`, `frame` and `features` match), numeric literals are abstracted (so a copy whose fill "
+            "value or clip bound already drifted still matches), `np.log1p` and `math.log1p` are treated alike, "
+            "while column names, keys, attribute and imported names are kept. Every run of three consecutive "
+            "statements is hashed, as is the whole body of a short function; serving hashes are looked up in "
+            "an index of training hashes, so a large repository costs one pass over its code with no pairwise "
+            "diffing. Runs must contain real transformation work (arithmetic, numpy/pandas transforms) and a "
+            "minimum amount of code, so boilerplate and trivially short expressions do not match. The finding "
+            "is placed on the first duplicated serving statement; the training copy is the related location, and "
+            "the message says whether the copies already differ in a constant."
+        ),
+        why_it_matters=(
+            "Training/serving skew is one of the most common and least visible production ML bugs: the model is "
+            "evaluated on features computed one way and served features computed another. Two copies of the "
+            "same transformation drift the first time someone fixes a bug or changes a constant in one of them, "
+            "and nothing fails; accuracy just quietly drops. A single shared implementation (or a transform "
+            "saved inside the model pipeline) makes the equivalence structural instead of hoped for."
+        ),
+        example=(
+            "# training/features.py\ndef add_ratios(df):\n    out = df.copy()\n"
+            '    out["charge_per_tenure"] = out["monthly_charges"] / (out["tenure"] + 1)\n'
+            '    out["log_charges"] = np.log1p(out["monthly_charges"])\n    return out\n\n'
+            "# serve/app.py (a hand-written copy)\ndef prepare(payload):\n    frame = pd.DataFrame([payload])\n"
+            '    frame["charge_per_tenure"] = frame["monthly_charges"] / (frame["tenure"] + 1)\n'
+            '    frame["log_charges"] = np.log1p(frame["monthly_charges"])\n    return frame\n'
+        ),
+        use_instead=(
+            "# serve/app.py\nfrom churn.features import add_ratios\n\n\ndef prepare(payload):\n"
+            "    return add_ratios(pd.DataFrame([payload]))\n"
+        ),
+        options=(
+            "Role globs in `[tool.mle-review.roles]` decide which files are training and which are serving code. "
+            "A deliberate, equivalence-tested copy can be suppressed with `# mle-review: ignore[MLR404] <reason>`."
+        ),
+        references=(
+            "Google, 'Rules of ML', rule 29 and 32: re-use code between the training and serving pipelines",
+            "Sculley et al., 'Hidden Technical Debt in Machine Learning Systems' (NeurIPS 2015): glue code and "
+            "pipeline jungles",
+        ),
+    )
+
+    def check_project(self, project: ProjectContext) -> Iterator[Hit]:
+        training = training_side_paths(project)
+        by_path = {m.path: m for m in project.modules}
+        serving = [
+            m
+            for m in project.modules
+            if m.path not in training and not m.is_test and on_serving_path(m)
+        ]
+        train_mods = [by_path[p] for p in sorted(training) if p in by_path]
+        if not serving or not train_mods:
+            return
+        index: dict[str, list[Unit]] = {}
+        for mod in train_mods:
+            for unit in _units(mod):
+                index.setdefault(unit.shape, []).append(unit)
+        for mod in serving:
+            matches: dict[tuple[str, str, str], _Match] = {}
+            for unit in _units(mod):
+                for other in index.get(unit.shape, ()):
+                    if other.path == mod.path:
+                        continue
+                    key = (unit.container, other.path, other.container)
+                    m = matches.setdefault(key, _Match([], []))
+                    m.serving.append(unit)
+                    m.training.append(other)
+            yield from self._report(mod, by_path, matches)
+
+    def _report(
+        self,
+        mod: ModuleContext,
+        by_path: dict[str, ModuleContext],
+        matches: dict[tuple[str, str, str], _Match],
+    ) -> Iterator[Hit]:
+        best: dict[str, tuple[tuple[str, str, str], _Match, int]] = {}
+        for key, m in matches.items():
+            covered = {line for u in m.serving for line in range(u.line, u.end_line + 1)}
+            if key[0] not in best or len(covered) > best[key[0]][2]:
+                best[key[0]] = (key, m, len(covered))
+        for container, (key, m, _n) in sorted(
+            best.items(), key=lambda kv: min(u.line for u in kv[1][1].serving)
+        ):
+            first_serving = min(m.serving, key=lambda u: u.line)
+            first_training = min(m.training, key=lambda u: u.line)
+            end = max(u.end_line for u in m.serving)
+            differ = any(s.exact != t.exact for s, t in zip(m.serving, m.training, strict=True))
+            train_mod = by_path[key[1]]
+            train_line = first_training.line
+            if train_mod.notebook is not None:
+                train_line = train_mod.notebook.to_file_line(train_line)[0]
+            where = "module-level code" if container == "<module>" else f"`{container}`"
+            span = (
+                f"line {end}" if end == first_serving.line else f"lines {first_serving.line}-{end}"
+            )
+            other = "module-level code" if key[2] == "<module>" else f"`{key[2]}`"
+            state = (
+                "the copies already differ in a numeric constant"
+                if differ
+                else "the copies are identical today and will drift apart on the next change to either"
+            )
+            yield Hit(
+                path=mod.path,
+                line=first_serving.line,
+                end_line=end,
+                column=1,
+                message=(
+                    f"feature logic in {where} ({span}) re-implements {other} from the "
+                    f"training code in `{key[1]}` instead of importing it; {state}"
+                ),
+                related=[(key[1], train_line, "training copy of this feature logic")],
+                confidence=Confidence.HIGH if differ or len(m.serving) > 1 else Confidence.MEDIUM,
+            )
