@@ -104,6 +104,7 @@ class GitHubServer:
         self.lock = threading.RLock()
         self.requests: list[Request] = []
         self.faults: list[Fault] = []
+        self.hooks: list[list[Any]] = []  # [method, pattern, callback, times]
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self.rate_remaining = 4999
@@ -191,6 +192,13 @@ class GitHubServer:
             headers,
             times,
         )
+
+    def before(
+        self, method: str, path_regex: str, callback: Callable[[GitHubState], None], times: int = 1
+    ) -> None:
+        """Run ``callback(state)`` just before a matching request is handled (e.g. a racing second run)."""
+        with self.lock:
+            self.hooks.append([method.upper(), re.compile(path_regex), callback, times])
 
     def calls(self, method: str | None = None, path_regex: str | None = None) -> list[Request]:
         with self.lock:
@@ -510,6 +518,10 @@ class GitHubServer:
         repo_match = re.match(r"^/repos/([^/]+)/([^/]+)", path)
         if repo_match and f"{repo_match.group(1)}/{repo_match.group(2)}" != self.state.full_name:
             return _error(404, "Not Found")
+        for hook in self.hooks:
+            if hook[3] > 0 and hook[0] == record.method and hook[1].search(path):
+                hook[3] -= 1
+                hook[2](self.state)
         ctx = _Ctx(self, record.method, path, record.query, record.headers, record.body, token)
         for method, pattern, route in self._routes:
             m = pattern.match(path)

@@ -55,7 +55,10 @@ class ActionEnv:
             return Path(value) if value else None
 
         repository = need("GITHUB_REPOSITORY", "expected owner/name; run inside GitHub Actions")
-        if not re.fullmatch(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+", repository):
+        owner_repo = re.fullmatch(
+            r"[A-Za-z0-9][A-Za-z0-9-]{0,38}/([A-Za-z0-9_.-]{1,100})", repository
+        )
+        if owner_repo is None or owner_repo.group(1) in (".", ".."):
             raise EventError(f"GITHUB_REPOSITORY is not owner/name: {repository!r}")
         return cls(
             event_name=need("GITHUB_EVENT_NAME", "run inside GitHub Actions"),
