@@ -59,16 +59,17 @@ _PROMOTION_CALL = re.compile(
     r"(release|publish|ship|rollout)_(model|version|artifact|candidate)",
     re.I,
 )
-_FAIL_NAME = re.compile(
-    r"fail|violat|breach|regress|below|worse|block|reject|problem|error|issue|broken|missing|too_(low|high)|"
-    r"degrad|not_ok|bad",
-    re.I,
+_FAIL_WORD = re.compile(
+    r"^(fail|fails|failed|failing|failure|failures|violation|violations|violated|breach|breaches|breached|"
+    r"regress|regressed|regression|regressions|below|worse|block|blocked|blocking|blockers?|reject|rejected|"
+    r"problem|problems|error|errors|issue|issues|broken|missing|bad|degraded|degradation|low|high)$"
 )
-_PASS_NAME = re.compile(
-    r"pass|(^|_)ok($|_)|okay|approv|ready|ship|promot|valid|success|healthy|meets|good|accept|allowed|green|"
-    r"safe|deploy|better|within|check|result|verdict|decision",
-    re.I,
+_PASS_WORD = re.compile(
+    r"^(pass|passes|passed|passing|ok|okay|approved|approve|ready|shippable|promotable|valid|success|"
+    r"successful|healthy|meets|good|accept|accepted|acceptable|allowed|green|safe|better|within|check|checks|"
+    r"result|results|verdict|decision|promote|deploy|ship)$"
 )
+_NEGATION = frozenset({"not", "no", "non", "never"})
 _SOFT_THRESHOLD = re.compile(r"warn|soft|alert|notice|info|advis", re.I)
 _LOG_CALL = re.compile(
     r"^(print|pprint|warnings\.warn|traceback\.print_exc|click\.echo|click\.secho|typer\.echo|st\.(warning|write|info))$"
@@ -265,7 +266,7 @@ class _Analysis:
                 node.func, ast.Attribute
             ):
                 holder = dotted_name(node.func.value) or ""
-                if _FAIL_NAME.search(holder):
+                if self.name_polarity(holder) == "fail":
                     return "fail"
             if _PROMOTION_CALL.search(last):
                 return "pass"
@@ -278,24 +279,39 @@ class _Analysis:
                     or ""
                 )
                 value = node.value
-                if isinstance(node, ast.AugAssign) and _FAIL_NAME.search(name):
+                polarity = self.name_polarity(name)
+                if isinstance(node, ast.AugAssign) and polarity == "fail":
                     return "fail"
-                if isinstance(value, ast.Constant) and isinstance(value.value, bool):
-                    if _FAIL_NAME.search(name):
-                        return "fail" if value.value else "pass"
-                    if _PASS_NAME.search(name):
-                        return "pass" if value.value else "fail"
+                if (
+                    isinstance(value, ast.Constant)
+                    and isinstance(value.value, bool)
+                    and polarity is not None
+                ):
+                    return polarity if value.value else self.flip(polarity)
         return None
 
     @staticmethod
     def flip(p: Polarity | None) -> Polarity | None:
         return None if p is None else ("fail" if p == "pass" else "pass")
 
-    def name_polarity(self, name: str) -> Polarity | None:
-        if _FAIL_NAME.search(name):
-            return "fail"
-        if _PASS_NAME.search(name):
-            return "pass"
+    @staticmethod
+    def name_polarity(name: str) -> Polarity | None:
+        """What a name says about a truth value, reading words from the end: ``error_rate_ok`` is a pass,
+        ``failed_gates`` a failure, ``not_worse_than_champion`` a pass."""
+        words = [w for w in _snake(name).split("_") if w]
+        for i in range(len(words) - 1, -1, -1):
+            word = words[i]
+            kind: Polarity | None = None
+            if _FAIL_WORD.match(word) and not (
+                word in ("low", "high") and (i == 0 or words[i - 1] != "too")
+            ):
+                kind = "fail"
+            elif _PASS_WORD.match(word):
+                kind = "pass"
+            if kind is None:
+                continue
+            negated = i > 0 and words[i - 1] in _NEGATION
+            return _Analysis.flip(kind) if negated else kind
         return None
 
     def use(self, node: ast.AST, depth: int = 0) -> Polarity | None:
@@ -322,11 +338,7 @@ class _Analysis:
             return "pass"
         if isinstance(parent, ast.Return):
             func = self.ctx.enclosing_function(parent)
-            return (
-                self.name_polarity(func.name)
-                if func is not None and _FAIL_NAME.search(func.name)
-                else "pass"
-            )
+            return (self.name_polarity(func.name) or "pass") if func is not None else "pass"
         if isinstance(parent, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
             for target in targets:
@@ -740,8 +752,22 @@ class _Analysis:
             f'Use the verdict: `if not {last}(...): raise SystemExit("promotion blocked")`, or make `{last}` raise on failure.',
         )
 
+    def _function(self, name: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+        """A function of this module, or one imported by name from another scanned module."""
+        if name in self.local_funcs:
+            return self.local_funcs[name]
+        if name not in self.ctx.imports.names:
+            return None
+        for other in self.ctx.project.modules:
+            if other is self.ctx or other.is_test:
+                continue
+            for stmt in other.tree.body:
+                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == name:
+                    return stmt
+        return None
+
     def _returns_verdict(self, name: str) -> bool:
-        func = self.local_funcs.get(name)
+        func = self._function(name)
         if func is not None:
             raises = False
             verdict = False
@@ -775,7 +801,7 @@ class _Analysis:
             return
         var = node.targets[0].id
         last = (dotted_name(node.value.func) or "").rsplit(".", 1)[-1]
-        local = self.local_funcs.get(last)
+        local = self._function(last)
         if not (
             self._returns_verdict(last)
             or (local is None and _GATE_FUNC.search(_snake(last)) and _CHECK_CALL.search(last))

@@ -44,6 +44,9 @@ _CLASSIFIER_CTOR = re.compile(
     r"Classifier(CV)?$|LogisticRegression(CV)?$|(^|\.)(SVC|LinearSVC|NuSVC|GaussianNB|MultinomialNB|BernoulliNB|"
     r"ComplementNB|CategoricalNB|Perceptron|QuadraticDiscriminantAnalysis|LinearDiscriminantAnalysis)$"
 )
+_REGRESSOR = re.compile(
+    r"Regressor$|^(LinearRegression|Ridge|Lasso|ElasticNet|SVR|LinearSVR|HuberRegressor)$"
+)
 _CLASSIFIER_NAME = re.compile(r"clf|classifier", re.I)
 _CLASSIFIER_HINT = re.compile(
     r"Classifier|LogisticRegression|predict_proba|CrossEntropy|BCE|softmax|sigmoid|argmax|num_classes|"
@@ -105,7 +108,14 @@ class AccuracyOnlyEvaluation(Rule):
         if self._evaluated_elsewhere(ctx):
             return
         classifiers = self._classifier_names(ctx)
-        hinted = any(_CLASSIFIER_HINT.search(tok) for tok in identifiers(ctx.tree))
+        code_names = [
+            n.id if isinstance(n, ast.Name) else n.attr
+            for n in ast.walk(ctx.tree)
+            if isinstance(n, (ast.Name, ast.Attribute))
+        ]
+        hinted = any(_CLASSIFIER_HINT.search(tok) for tok in code_names) and not (
+            any(_REGRESSOR.search(tok) for tok in code_names) and not classifiers
+        )
         evaluates = any((dotted_name(c.func) or "").endswith(".evaluate") for c in ctx.calls)
         reported_scopes: set[int] = set()
         for node in ast.walk(ctx.tree):

@@ -1,0 +1,1 @@
+"""Churn modelling pipeline: features, training, evaluation and promotion."""
