@@ -336,6 +336,85 @@ def training_side_paths(project: ProjectContext) -> set[str]:
     return _cached(project, "_srv_training_paths", build)
 
 
+_ML_LIBS = (
+    "sklearn",
+    "torch",
+    "tensorflow",
+    "keras",
+    "tf_keras",
+    "xgboost",
+    "lightgbm",
+    "catboost",
+    "onnxruntime",
+    "onnx",
+    "joblib",
+    "mlflow",
+    "transformers",
+    "sentence_transformers",
+    "bentoml",
+    "kserve",
+    "ray",
+    "seldon_core",
+    "ts",
+    "litserve",
+    "tritonclient",
+    "tensorflow_serving",
+    "feast",
+    "statsmodels",
+    "prophet",
+    "spacy",
+    "openai",
+    "anthropic",
+    "langchain",
+    "numpy",
+    "pandas",
+    "scipy",
+    "polars",
+    "sagemaker",
+    "vertexai",
+    "google.cloud.aiplatform",
+    "skops",
+    "safetensors",
+    "huggingface_hub",
+    "cloudpickle",
+    "dill",
+    "pickle",
+    "pyspark",
+    "lightning",
+    "pytorch_lightning",
+)
+
+
+def _importers(project: ProjectContext) -> dict[str, list[ModuleContext]]:
+    def build() -> dict[str, list[ModuleContext]]:
+        out: dict[str, list[ModuleContext]] = {}
+        for mod in project.modules:
+            for dep in imported_modules(mod):
+                out.setdefault(dep.path, []).append(mod)
+        return out
+
+    return _cached(project, "_srv_importers", build)
+
+
+def ml_context(ctx: ModuleContext) -> bool:
+    """The module, a project module it imports, or one importing it uses ML libraries.
+
+    Keeps the serving rules off plain web applications: a Django view calling
+    ``self.model(**data)`` builds an ORM row, not a prediction.
+    """
+
+    def own(mod: ModuleContext) -> bool:
+        return mod.imports.imports_any(*_ML_LIBS)
+
+    def build() -> bool:
+        if own(ctx):
+            return True
+        neighbours = [*imported_modules(ctx), *_importers(ctx.project).get(ctx.path, [])]
+        return any(own(m) for m in neighbours)
+
+    return _cached(ctx, "_srv_ml_context", build)
+
+
 # --- schema types ------------------------------------------------------------------
 
 _VALIDATED_BASES = {

@@ -16,6 +16,7 @@ from mle_review.engine.serving import (
     last_identifier,
     log_arguments,
     log_call_kind,
+    ml_context,
     name_tokens,
     on_serving_path,
     request_names,
@@ -485,9 +486,11 @@ class _Scanner:
 def _pipeline_module(ctx: ModuleContext) -> bool:
     if ctx.is_test:
         return False
-    if ctx.has_role(Role.SERVING, Role.TRAINING, Role.EVALUATION) or is_batch_job(ctx):
+    if ctx.has_role(Role.TRAINING, Role.EVALUATION) or is_batch_job(ctx):
         return True
-    return on_serving_path(ctx) or ctx.imports.imports_any(*_PIPELINE_IMPORTS)
+    if ctx.has_role(Role.SERVING) or on_serving_path(ctx):
+        return ml_context(ctx)
+    return ctx.imports.imports_any(*_PIPELINE_IMPORTS)
 
 
 def _constant_collection(value: ast.expr) -> bool:

@@ -17,6 +17,7 @@ from mle_review.engine.serving import (
     last_identifier,
     log_arguments,
     log_call_kind,
+    ml_context,
     name_tokens,
     on_serving_path,
     resolve_function,
@@ -297,7 +298,12 @@ class PredictionWithoutModelVersion(Rule):
     )
 
     def check_module(self, ctx: ModuleContext) -> Iterator[Hit]:
-        if ctx.is_test or not on_serving_path(ctx) or has_training_evidence(ctx):
+        if (
+            ctx.is_test
+            or not on_serving_path(ctx)
+            or has_training_evidence(ctx)
+            or not ml_context(ctx)
+        ):
             return
         ev = _Evidence(ctx)
         if ev.module_wide():

@@ -16,6 +16,7 @@ from mle_review.engine.serving import (
     is_model_call,
     is_raw_request_read,
     last_identifier,
+    ml_context,
     name_tokens,
     request_names,
     resolve_function,
@@ -138,7 +139,7 @@ class UnvalidatedInferenceInput(Rule):
     )
 
     def check_module(self, ctx: ModuleContext) -> Iterator[Hit]:
-        if ctx.is_test:
+        if ctx.is_test or not ml_context(ctx):
             return
         for ep in serving_entrypoints(ctx):
             if ep.kind == "function" or ep.hook in _DOWNSTREAM_HOOKS:

@@ -14,6 +14,7 @@ from mle_review.engine.serving import (
     imported_names,
     last_identifier,
     local_functions,
+    ml_context,
     name_tokens,
     on_serving_path,
 )
@@ -210,7 +211,7 @@ class InferenceDependencyWithoutTimeout(Rule):
     )
 
     def check_module(self, ctx: ModuleContext) -> Iterator[Hit]:
-        if ctx.is_test or not on_serving_path(ctx):
+        if ctx.is_test or not on_serving_path(ctx) or not ml_context(ctx):
             return
         clients = _clients(ctx)
         for call in ctx.calls:
