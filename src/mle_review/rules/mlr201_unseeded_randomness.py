@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from mle_review.engine.astutil import call_kwarg, const_value, is_false, is_true
-from mle_review.engine.context import ModuleContext, Role
+from mle_review.engine.context import ModuleContext, ProjectContext, Role
 from mle_review.models import Confidence
 from mle_review.rules.base import Hit, Rule, RuleDoc, register
 
@@ -270,7 +270,10 @@ class UnseededRandomness(Rule):
             "`generator=` or `seed=` (a literal or from config) always satisfies the rule. "
             "NumPy's global seed also covers scikit-learn, imbalanced-learn and pandas, which draw "
             "from it when `random_state` is None. xgboost, LightGBM and CatBoost are not reported: "
-            "their default seeds are fixed constants."
+            "their default seeds are fixed constants. Draws inside model classes (subclasses of "
+            "`nn.Module`, Keras `Layer`/`Model`, `PreTrainedModel`; not `LightningModule`) are not "
+            "reported either: weight initialisation and stochastic layers follow the seed of the "
+            "script that builds the model, which is where a missing seed is reported."
         ),
         why_it_matters=(
             "An unseeded split or estimator makes every training run a different experiment: the "
@@ -317,9 +320,55 @@ class UnseededRandomness(Rule):
         if not {d.lib for _, d in draws} <= seeded:
             seeded |= _seeded_by_importers(ctx)
         for call, draw in draws:
-            if draw.lib in seeded:
+            if draw.lib in seeded or _inside_model_class(ctx, call):
                 continue
             yield Hit.at(call, draw.message, fix=draw.fix)
+
+
+# Base classes of model code (torch `nn.Module`, Keras `Layer`/`Model`, HF `PreTrainedModel`):
+# their initialisation and stochastic layers follow the seed of the script that builds them.
+_MODEL_BASE = re.compile(r"(Module|Layer|Model|Block|Cell)$")
+_TRAINING_BASES = ("LightningModule", "LightningDataModule")
+
+
+def _inside_model_class(ctx: ModuleContext, call: ast.Call) -> bool:
+    cls = ctx.enclosing(call, (ast.ClassDef,))
+    if not isinstance(cls, ast.ClassDef):
+        return False
+    return _is_model_class(cls, _class_index(ctx), 0)
+
+
+def _is_model_class(cls: ast.ClassDef, index: dict[str, list[ast.ClassDef]], depth: int) -> bool:
+    """Does ``cls`` derive from a model base, following bases defined in the scanned project?"""
+    for base in cls.bases:
+        name = ast.unparse(base).rsplit(".", 1)[-1]
+        if name in _TRAINING_BASES:
+            continue
+        if _MODEL_BASE.search(name):
+            return True
+        if depth < 5 and any(
+            parent is not cls and _is_model_class(parent, index, depth + 1)
+            for parent in index.get(name, ())
+        ):
+            return True
+    return False
+
+
+_INDEX_CACHE: list[tuple[ProjectContext, dict[str, list[ast.ClassDef]]]] = []
+
+
+def _class_index(ctx: ModuleContext) -> dict[str, list[ast.ClassDef]]:
+    """Class definitions of the whole scan by name (built once per scan)."""
+    if _INDEX_CACHE and _INDEX_CACHE[0][0] is ctx.project:
+        return _INDEX_CACHE[0][1]
+    index: dict[str, list[ast.ClassDef]] = {}
+    modules = ctx.project.modules or [ctx]
+    for module in modules:
+        for node in ast.walk(module.tree):
+            if isinstance(node, ast.ClassDef):
+                index.setdefault(node.name, []).append(node)
+    _INDEX_CACHE[:] = [(ctx.project, index)]
+    return index
 
 
 # -- seeding ---------------------------------------------------------------------
