@@ -8,9 +8,11 @@ description. Every conclusion keeps a short reason so the summary can say
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from mle_review.diff.model import ChangeSet, FileChange, FileStatus, LineKind
@@ -197,18 +199,40 @@ class ChangeFacts:
                 return f'description: "{snippet.lstrip("-*# ")}"'
 
         if paths:
-            for f in self.files:
-                if pattern.search(f.path):
-                    return f.path
+            m = pattern.search(self._path_text)
+            if m:
+                return self._path_text[self._path_text.rfind("\n", 0, m.start()) + 1 :].split(
+                    "\n", 1
+                )[0]
         if code:
-            for f in self.files:
-                if f.is_doc or not f.added_text or not pattern.search(f.added_text):
-                    continue
-                for n, line in enumerate(f.added_text.splitlines()):
-                    if pattern.search(line):
-                        return f"{f.path}:{_added_line_number(f, n)}"
-                return f.path
+            text, starts, owners = self._code_index
+            m = pattern.search(text)
+            if m:
+                k = bisect.bisect_right(starts, m.start()) - 1
+                info = owners[k]
+                line_index = text.count("\n", starts[k], m.start())
+                return f"{info.path}:{_added_line_number(info, line_index)}"
         return None
+
+    @cached_property
+    def _path_text(self) -> str:
+        return "\n".join(f.path for f in self.files)
+
+    @cached_property
+    def _code_index(self) -> tuple[str, list[int], list[FileInfo]]:
+        """All added non-doc lines as one text (one regex pass per search), with file offsets."""
+        parts: list[str] = []
+        starts: list[int] = []
+        owners: list[FileInfo] = []
+        offset = 0
+        for f in self.files:
+            if f.is_doc or not f.added_text:
+                continue
+            starts.append(offset)
+            owners.append(f)
+            parts.append(f.added_text)
+            offset += len(f.added_text) + 1
+        return "\n".join(parts), starts, owners
 
 
 def _added_line_number(info: FileInfo, index: int) -> int:
