@@ -22,10 +22,18 @@ from typing import TYPE_CHECKING, Any
 from mle_review.llm.settings import DEFAULT_MODEL, LlmSettings, ModelPrice
 
 if TYPE_CHECKING:
+    from mle_review.llm.apply import apply_llm_pass
     from mle_review.llm.result import LlmResult
     from mle_review.llm.review_pass import run_llm_pass
 
-__all__ = ["DEFAULT_MODEL", "LlmResult", "LlmSettings", "ModelPrice", "run_llm_pass"]
+__all__ = [
+    "DEFAULT_MODEL",
+    "LlmResult",
+    "LlmSettings",
+    "ModelPrice",
+    "apply_llm_pass",
+    "run_llm_pass",
+]
 
 
 def __getattr__(name: str) -> Any:
@@ -37,4 +45,8 @@ def __getattr__(name: str) -> Any:
         from mle_review.llm.result import LlmResult
 
         return LlmResult
+    if name == "apply_llm_pass":
+        from mle_review.llm.apply import apply_llm_pass
+
+        return apply_llm_pass
     raise AttributeError(name)

@@ -128,6 +128,17 @@ class LlmResult(BaseModel):
     def triage_for(self, fingerprint: str) -> FindingTriage | None:
         return next((t for t in self.triage if t.fingerprint == fingerprint), None)
 
+    @property
+    def likely_false_positives(self) -> list[FindingTriage]:
+        return [t for t in self.triage if t.verdict == "likely-false-positive"]
+
+    def report_dict(self) -> dict[str, Any]:
+        """The JSON report's ``llm`` key (observations are already in ``findings``)."""
+        data = self.model_dump(mode="json", exclude={"observations"})
+        data["observations"] = [f.fingerprint for f in self.observations]
+        data["summary"] = self.summary_line()
+        return data
+
     def summary_line(self) -> str:
         """One line for the review summary: what ran, what it cost, what it saw."""
         if self.status == "off":

@@ -220,6 +220,8 @@ def review_dict(report: ReviewReport) -> dict[str, Any]:
     data["lanes"] = report.lanes
     data["tasks"] = [t.model_dump(mode="json") for t in report.tasks]
     data["change"] = report.change.model_dump(mode="json")
+    if report.llm is not None:
+        data["llm"] = report.llm.report_dict()
     data["findings"] = [
         {
             **finding_dict(f),

@@ -81,6 +81,9 @@ def add_parser(sub: Any) -> None:
     p.add_argument(
         "--output", "-o", type=Path, help="write the report to this file instead of stdout"
     )
+    from mle_review.llm.apply import add_llm_arguments
+
+    add_llm_arguments(p)
 
 
 def _read_input(name: str, what: str) -> bytes:
@@ -162,6 +165,12 @@ def run(args: argparse.Namespace) -> int:
         base_source=base_source,
         new_only=args.new_only,
     )
+    from mle_review.llm.apply import apply_llm_pass, gate_view, settings_from_args
+
+    llm_settings = settings_from_args(config.llm, args)
+    report = apply_llm_pass(
+        report, changes, args.pr_title or "", body, llm_settings, review_config=config.review
+    )
     if note and args.format in ("text", "markdown") and args.output is None and sys.stderr.isatty():
         sys.stderr.write(f"mle-review: {note}\n")
     repo_url = args.repo_url or os.environ.get("MLE_REVIEW_REPO_URL") or None
@@ -179,4 +188,4 @@ def run(args: argparse.Namespace) -> int:
             max_findings=config.review.max_summary_findings,
         )
     emit(text, args.output)
-    return exit_code_for(report, config.fail_on)
+    return exit_code_for(gate_view(report), config.fail_on)

@@ -14,6 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from mle_review.llm.result import LlmResult
 from mle_review.models import ScanReport
 
 
@@ -124,3 +125,5 @@ class ReviewReport(ScanReport):
     title: str = ""
     base_ref: str | None = None
     head_ref: str | None = None
+    # the optional LLM pass (mle_review.llm): judgements, triage, cost and notes; None when it did not run
+    llm: LlmResult | None = None
