@@ -593,3 +593,44 @@ def test_json_has_the_contract_keys_and_summary_renders(tmp_path: Path, review: 
         } <= set(f)
     rendered = render_summary(run_review(_git(repo.path, "diff", "main", "HEAD"), repo.path))
     assert rendered.startswith(("⛔", "⚠️", "✅"))
+
+
+def test_every_format_and_an_empty_change(tmp_path: Path, cli: Callable[..., Any]) -> None:
+    repo = Repo(tmp_path / "r", BASE)
+    repo.commit("load", {"churn/model.py": "import joblib\n\nm = joblib.load('m.pkl')\n"})
+    sarif = cli("review", "--repo", str(repo.path), "--format", "sarif")
+    log = json.loads(sarif.out)
+    assert log["version"] == "2.1.0"
+    assert ("MLR301", "churn/model.py", 3) in {
+        (
+            r["ruleId"],
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            r["locations"][0]["physicalLocation"]["region"]["startLine"],
+        )
+        for r in log["runs"][0]["results"]
+    }
+    text = cli("review", "--repo", str(repo.path), "--format", "text")
+    assert text.out.startswith("mle-review: BLOCK") and "churn/model.py:3  MLR301" in text.out
+    out_file = tmp_path / "summary.md"
+    written = cli(
+        "review",
+        "--repo",
+        str(repo.path),
+        "--output",
+        str(out_file),
+        "--repo-url",
+        "https://github.com/o/r",
+    )
+    assert written.out == "" and "https://github.com/o/r/blob/" in out_file.read_text(
+        encoding="utf-8"
+    )
+    empty = cli(
+        "review", "--repo", str(repo.path), "--base", "HEAD", "--head", "HEAD", "--format", "json"
+    )
+    data = json.loads(empty.out)
+    assert (
+        empty.code == 0
+        and data["decision"] == "APPROVE"
+        and data["decision_reasons"] == ["the change is empty: nothing to review"]
+    )
+    assert data["coverage"]["files_in_change"] == 0

@@ -15,7 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from mle_review.llm.result import LlmResult
-from mle_review.models import ScanReport
+from mle_review.models import Finding, ScanReport
 
 
 class Decision(str, Enum):
@@ -125,5 +125,15 @@ class ReviewReport(ScanReport):
     title: str = ""
     base_ref: str | None = None
     head_ref: str | None = None
+
+    @staticmethod
+    def is_change_level(finding: Finding) -> bool:
+        """MLR6xx findings are about the PR as a whole: post them in the summary, not inline."""
+        return finding.rule_id.startswith("MLR6")
+
+    def line_findings(self) -> list[Finding]:
+        """Findings that belong on a line of the diff (candidates for inline comments)."""
+        return [f for f in self.findings if not self.is_change_level(f)]
+
     # the optional LLM pass (mle_review.llm): judgements, triage, cost and notes; None when it did not run
     llm: LlmResult | None = None

@@ -91,6 +91,8 @@ def run_review(
     checklist = evaluate_checklist(facts)
     tasks = match_tasks(facts)
     decision, reasons = decide(all_findings, compact, settings)
+    if changeset.is_empty:
+        reasons = ["the change is empty: nothing to review"]
     errors = [
         *analysis.errors,
         *(FileError(path=p.path, message=p.message) for p in changeset.problems),
