@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from detect_secrets.util.filetype import FileType
 
 from mle_review.render import FORMATS
-from mle_review.rules.mlr303_secret_in_ml_code import _notebook_strings, redact, scan_lines
+from mle_review.rules._secret_scan import notebook_strings, redact, scan_lines
 
 FOLDER = Path(__file__).parent / "fixtures" / "rules" / "MLR303"
 
@@ -43,11 +42,9 @@ def _detected_values() -> set[str]:
         if not path.is_file():
             continue
         lines = path.read_text(encoding="utf-8").splitlines()
-        pairs = _notebook_strings(lines) if path.suffix == ".ipynb" else enumerate(lines, start=1)
-        values.update(h.value for h in scan_lines(pairs, FileType.OTHER, False, False))
-        values.update(
-            h.value for h in scan_lines(enumerate(lines, 1), FileType.PYTHON, False, True)
-        )
+        pairs = notebook_strings(lines) if path.suffix == ".ipynb" else enumerate(lines, start=1)
+        values.update(h.value for h in scan_lines(pairs, ".txt", False, False))
+        values.update(h.value for h in scan_lines(enumerate(lines, 1), ".py", False, True))
     return {v for v in values if len(v) >= 8}
 
 
@@ -85,7 +82,7 @@ def test_placeholders_and_references_are_not_secrets() -> None:
         'secret_name = "churn-model-db"',
         'MODEL_REVISION = "6cdc0aad91f5ae2e6712e91bc7b65d1cf5c05411"',
     ]
-    assert list(scan_lines(enumerate(lines, 1), FileType.PYTHON, False, True)) == []
+    assert list(scan_lines(enumerate(lines, 1), ".py", False, True)) == []
 
 
 def test_large_input_stays_fast() -> None:
@@ -93,5 +90,5 @@ def test_large_input_stays_fast() -> None:
     lines = [line for path in sorted(source) for line in path.read_text().splitlines()]
     lines = (lines * (20_000 // len(lines) + 1))[:20_000]
     started = time.perf_counter()
-    list(scan_lines(enumerate(lines, 1), FileType.PYTHON, False, True))
+    list(scan_lines(enumerate(lines, 1), ".py", False, True))
     assert time.perf_counter() - started < 5.0
