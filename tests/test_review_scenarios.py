@@ -634,3 +634,22 @@ def test_every_format_and_an_empty_change(tmp_path: Path, cli: Callable[..., Any
         and data["decision_reasons"] == ["the change is empty: nothing to review"]
     )
     assert data["coverage"]["files_in_change"] == 0
+
+
+@pytest.mark.parametrize(("pin", "flagged"), [("torch==2.7.1", False), ("torch==2.1.0", True)])
+def test_in_memory_source_brings_dependency_pins(pin: str, flagged: bool) -> None:
+    """A source that is neither a folder nor git (the GitHub contents API) still gets the pins rules read."""
+    diff = "--- /dev/null\n+++ b/app/load.py\n@@ -0,0 +1,3 @@\n+import torch\n+\n+state = torch.load('w.pt')\n"
+    reads: list[str] = []
+    files = {
+        "app/load.py": b"import torch\n\nstate = torch.load('w.pt')\n",
+        "requirements.txt": f"{pin}\n".encode(),
+    }
+
+    def fetch(path: str) -> bytes | None:
+        reads.append(path)
+        return files.get(path)
+
+    report = run_review(diff, fetch, body=FULL_COMPACT)
+    assert ("MLR301" in {f.rule_id for f in report.findings}) is flagged
+    assert "requirements.txt" in reads and len(reads) < 40  # bounded probing without a listing

@@ -138,8 +138,10 @@ def _materialize(
                 ):
                     names.append(name)
     if not names:
+        # without a listing, probe the root and top-level folders only: each probe may be a network call
+        shallow = sorted({f for f in folders if "/" not in f})
         names = [
-            f"{folder}/{n}" if folder else n for folder in folders for n in _PROBED_DEPENDENCY_FILES
+            f"{folder}/{n}" if folder else n for folder in shallow for n in _PROBED_DEPENDENCY_FILES
         ]
     for name in names:
         target = root / name

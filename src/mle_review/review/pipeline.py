@@ -78,8 +78,12 @@ def run_review(
     compact = parse_compact(title, body, required)
     facts.compact = compact
 
+    rule_errors: list[FileError] = []
     change_findings = _run_change_rules(
-        registry, config, ChangeContext(changeset, title, body, compact, facts, findings, config)
+        registry,
+        config,
+        ChangeContext(changeset, title, body, compact, facts, findings, config),
+        rule_errors,
     )
     all_findings = sorted(
         [*findings, *change_findings], key=lambda f: (-f.severity.rank, f.sort_key())
@@ -95,6 +99,7 @@ def run_review(
         reasons = ["the change is empty: nothing to review"]
     errors = [
         *analysis.errors,
+        *rule_errors,
         *(FileError(path=p.path, message=p.message) for p in changeset.problems),
     ]
     skipped = [
@@ -140,27 +145,19 @@ def _stats(changes: ChangeSet, facts: ChangeFacts) -> ChangeStats:
     )
 
 
-def _run_change_rules(registry: Registry, config: Config, change: ChangeContext) -> list[Finding]:
+def _run_change_rules(
+    registry: Registry, config: Config, change: ChangeContext, errors: list[FileError]
+) -> list[Finding]:
     out: list[Finding] = []
     for rule in registry:
         if not isinstance(rule, ChangeRule) or not config.enabled(rule.id):
             continue
         try:
             hits = list(rule.check_change(change))
-        except Exception as exc:
-            change.facts.findings.append(
-                Finding(
-                    rule_id=rule.id,
-                    slug=rule.slug,
-                    severity=rule.severity,
-                    confidence=rule.confidence,
-                    path=".",
-                    line=1,
-                    end_line=1,
-                    column=1,
-                    message=f"internal error in {rule.id}: {type(exc).__name__}: {exc}",
-                    fix="",
-                    fingerprint="error",
+        except Exception as exc:  # one rule's bug must not lose the review
+            errors.append(
+                FileError(
+                    path=".", message=f"internal error in {rule.id}: {type(exc).__name__}: {exc}"
                 )
             )
             continue

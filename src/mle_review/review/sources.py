@@ -22,6 +22,11 @@ class FileSource(Protocol):
     ``path`` is repository-relative with ``/`` separators. Return the raw
     bytes, or ``None`` when the file does not exist there. Raise ``OSError``
     for a file that exists but cannot be read (it is reported as skipped).
+
+    Optionally also define ``list_files() -> list[str] | None`` (every path
+    at the revision, e.g. from one git-trees API call): dependency and lock
+    files of every enclosing folder are then read exactly; without it only
+    the root and top-level folders are probed for them.
     """
 
     def read(self, path: str) -> bytes | None: ...
