@@ -168,6 +168,7 @@ _FAKE_MARKER = re.compile(r"#\s*(fake|dummy|not\s+a\s+real\b|example\b)", re.IGN
 _IDENTIFIER = re.compile(
     r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$|^[a-z]+([_-][a-z]+)*$|^[A-Z][A-Z0-9_]*$"
 )
+_TOKEN_RUN = re.compile(r"[A-Za-z0-9_\-+/=.:]{16,}")
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _MAX_LINE = 20_000  # longer lines (embedded images, minified blobs) are not scanned
 
@@ -237,9 +238,10 @@ def scan_lines(
             previous = line
             continue
         found: dict[str, str] = {}
-        for plugin in _SPECIFIC_PLUGINS:
-            for value in plugin.analyze_string(line):
-                found.setdefault(_whole_token(plugin, line, value), plugin.secret_type)
+        if _may_hold_token(line):
+            for plugin in _SPECIFIC_PLUGINS:
+                for value in plugin.analyze_string(line):
+                    found.setdefault(_whole_token(plugin, line, value), plugin.secret_type)
         low = line.lower()
         if any(stem in low for stem in _KEYWORD_STEMS):
             for value in _KEYWORD.analyze_string(line, denylist_regex_to_group=denylist):
@@ -251,6 +253,14 @@ def scan_lines(
         if found:
             yield from _filtered(number, line, previous, found, test_file, quoted_only)
         previous = line
+
+
+def _may_hold_token(line: str) -> bool:
+    """Cheap gate for the provider plugins: every format they match is either a URL with
+    credentials, a private-key header, or contains a run of at least 16 token characters."""
+    return (
+        "://" in line or "PRIVATE KEY" in line or "PuTTY" in line or bool(_TOKEN_RUN.search(line))
+    )
 
 
 def _whole_token(plugin: Any, line: str, value: str) -> str:
