@@ -491,3 +491,75 @@ def test_comments_on_plain_issues_are_ignored(gh: GitHubServer, action: Action) 
     del payload["issue"]["pull_request"]  # type: ignore[attr-defined]
     assert action.run("issue_comment", payload).code == 0
     assert gh.requests == []
+
+
+def test_request_changes_only_when_configured_and_blocking(
+    gh: GitHubServer, action: Action
+) -> None:
+    (action.workspace / ".mle-review.toml").write_text(
+        ONLY_MLR301 + '\n[github]\nreview-event = "REQUEST_CHANGES"\n'
+    )
+    assert action.pr().code == 1
+    assert [r.state for r in gh.state.reviews_on(7)] == ["CHANGES_REQUESTED"]
+    clean = {**HEAD1, PATH: BASE[PATH]}
+    gh.state.push(7, clean)
+    result = action.pr("synchronize")
+    assert result.code == 0, result.stderr
+    assert [r.state for r in gh.state.reviews_on(7)] == [
+        "CHANGES_REQUESTED"
+    ]  # nothing new to say: no review
+    assert all(resolved_fingerprint(c.body) for c in gh.state.review_comments_on(7))
+    assert "APPROVE" in summaries(gh)[0].body
+
+
+def test_enterprise_prefix_and_pull_request_target(tmp_path: Path) -> None:
+    state = GitHubState()
+    state.add_pull(BASE, HEAD1)
+    with GitHubServer(state, prefix="/api/v3") as gh:
+        action = Action(gh, tmp_path)
+        result = action.run(
+            "pull_request_target", pull_request_event(gh, 7, "opened"), token="ghs_write"
+        )
+        assert result.code == 1, result.stderr
+        assert len(summaries(gh)) == 1 and len(state.review_comments_on(7)) == 3
+        assert all(r.path.startswith("/api/v3/") for r in gh.requests)
+        everything = (
+            result.stdout
+            + result.stderr
+            + result.job_summary
+            + "".join(c.body for c in state.comments_on(7))
+        )
+        assert "ghs_write" not in everything  # the token never reaches logs or comments
+
+
+def test_comment_modes(gh: GitHubServer, action: Action) -> None:
+    assert action.pr("opened", "--comment-mode", "summary", "--check-run", "false").code == 1
+    assert len(summaries(gh)) == 1 and gh.state.reviews == {} and gh.state.check_runs == {}
+    gh.state.issue_comments.clear()
+    assert action.pr("opened", "--comment-mode", "inline").code == 1
+    assert not summaries(gh) and len(gh.state.review_comments_on(7)) == 3
+    gh.state.reviews.clear()
+    gh.state.review_comments.clear()
+    assert action.pr("opened", "--comment-mode", "none", "--check-run", "false").code == 1
+    assert not summaries(gh) and gh.state.reviews == {}
+
+
+def test_renamed_and_deleted_files(tmp_path: Path) -> None:
+    state = GitHubState()
+    base = {
+        "old/loader.py": HEAD1[PATH].replace("  # inline", ""),
+        "gone.py": "import pickle\npickle.load(open('x', 'rb'))\n",
+    }
+    head = {
+        "new/loader.py": base["old/loader.py"]
+        + "\n\ndef again(p):\n    return joblib.load(p)  # inline\n"
+    }
+    state.add_pull(base, head, renames={"new/loader.py": "old/loader.py"})
+    with GitHubServer(state) as gh:
+        action = Action(gh, tmp_path)
+        result = action.pr()
+        assert result.code == 1, result.stderr
+        assert {(c.path, c.line) for c in state.review_comments_on(7)} == {
+            ("new/loader.py", n) for n in inline_lines(head, "new/loader.py")
+        }
+        assert not [r for r in gh.requests if "gone.py" in r.path or "old/loader.py" in r.path]
