@@ -227,6 +227,19 @@ def resolve_function(
             fn = local_functions(imp.target).get(imp.name)
             if fn is not None:
                 return imp.target, fn
+    elif (
+        isinstance(call.func, ast.Attribute)
+        and isinstance(call.func.value, ast.Name)
+        and call.func.value.id == "self"
+    ):
+        cls = ctx.enclosing(call, (ast.ClassDef,))
+        if isinstance(cls, ast.ClassDef):
+            for item in cls.body:
+                if (
+                    isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
+                    and item.name == call.func.attr
+                ):
+                    return ctx, item
     elif isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name):
         imp = imported_names(ctx).get(call.func.value.id)
         if imp is not None and imp.target is not None and imp.name is None:
@@ -324,7 +337,7 @@ def training_side_paths(project: ProjectContext) -> set[str]:
         seeds = [
             m
             for m in project.modules
-            if Role.TRAINING in m.roles and not m.is_test and not is_serving_module(m)
+            if has_training_evidence(m) and not m.is_test and not is_serving_module(m)
         ]
         paths = {m.path for m in seeds}
         for m in seeds:
@@ -566,6 +579,44 @@ def _third_party(qual: str) -> bool:
 # --- entry points --------------------------------------------------------------------
 
 
+PAYLOAD_WORDS = {
+    "payload",
+    "body",
+    "data",
+    "input",
+    "inputs",
+    "features",
+    "feature",
+    "instances",
+    "instance",
+    "request",
+    "req",
+    "item",
+    "items",
+    "record",
+    "records",
+    "json",
+    "row",
+    "rows",
+    "sample",
+    "samples",
+    "x",
+    "query",
+    "event",
+    "document",
+    "text",
+    "texts",
+}
+# Hook roles whose input was produced by another hook, not by the client.
+DOWNSTREAM_HOOKS = {
+    "torchserve-mid",
+    "torchserve-out",
+    "litserve-mid",
+    "litserve-out",
+    "kserve-out",
+}
+
+
 class ParamKind(str, Enum):
     VALIDATED = "validated"  # a schema type the framework validates
     RAW = "raw"  # an unvalidated payload: dict, Any, a Lambda event, a KServe payload
@@ -602,6 +653,20 @@ class Entrypoint:
 
     def names(self, *kinds: ParamKind) -> set[str]:
         return {p.name for p in self.params if p.kind in kinds}
+
+    def payload_params(self, *kinds: ParamKind) -> set[str]:
+        """Parameters carrying the client's input (not headers/options, not a downstream hook's)."""
+        if self.hook in DOWNSTREAM_HOOKS:
+            return set()
+        kinds = kinds or (ParamKind.RAW,)
+        return {
+            p.name
+            for i, p in enumerate(self.params)
+            if p.kind in kinds
+            and (
+                i == 0 or p.kind == ParamKind.VALIDATED or set(name_tokens(p.name)) & PAYLOAD_WORDS
+            )
+        }
 
     @property
     def label(self) -> str:
@@ -674,6 +739,27 @@ def _web_framework(ctx: ModuleContext) -> str | None:
     return None
 
 
+def _is_none(node: ast.AST) -> bool:
+    return (isinstance(node, ast.Constant) and node.value is None) or (
+        isinstance(node, ast.Name) and node.id == "None"
+    )
+
+
+def _union_members(node: ast.AST) -> list[ast.expr]:
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return [*_union_members(node.left), *_union_members(node.right)]
+    return [] if _is_none(node) or not isinstance(node, ast.expr) else [node]
+
+
+def _combine(kinds: list[ParamKind]) -> ParamKind:
+    """A union is as validated as its best member; a typed alternative (a tensor,
+    a protocol request class) means the framework decodes it, so it is not raw."""
+    for kind in (ParamKind.VALIDATED, ParamKind.REQUEST, ParamKind.OTHER, ParamKind.RAW):
+        if kind in kinds:
+            return kind
+    return ParamKind.SCALAR if kinds else ParamKind.OTHER
+
+
 def _annotation_kind(ctx: ModuleContext, ann: ast.expr | None, schemas: SchemaInfo) -> ParamKind:
     if ann is None:
         return ParamKind.OTHER
@@ -682,33 +768,18 @@ def _annotation_kind(ctx: ModuleContext, ann: ast.expr | None, schemas: SchemaIn
             ann = ast.parse(ann.value, mode="eval").body
         except SyntaxError:
             return ParamKind.OTHER
-    if isinstance(ann, ast.BinOp) and isinstance(ann.op, ast.BitOr):  # X | None
-        left = _annotation_kind(ctx, ann.left, schemas)
-        return left if left != ParamKind.OTHER else _annotation_kind(ctx, ann.right, schemas)
+    if isinstance(ann, ast.BinOp) and isinstance(ann.op, ast.BitOr):  # X | Y | None
+        return _combine([_annotation_kind(ctx, e, schemas) for e in _union_members(ann)])
     if isinstance(ann, ast.Subscript):
         outer = (dotted_name(ann.value) or "").rsplit(".", 1)[-1]
         inner = ann.slice.elts if isinstance(ann.slice, ast.Tuple) else [ann.slice]
-        if outer in (
-            "Annotated",
-            "Optional",
-            "Union",
-            "List",
-            "list",
-            "Sequence",
-            "Iterable",
-            "tuple",
-            "Tuple",
-        ):
-            kinds = [
-                _annotation_kind(ctx, e, schemas)
-                for e in (inner[:1] if outer == "Annotated" else inner)
-            ]
-            for k in (ParamKind.VALIDATED, ParamKind.RAW, ParamKind.REQUEST, ParamKind.SCALAR):
-                if k in kinds:
-                    if outer in ("List", "list") and k == ParamKind.SCALAR:
-                        return ParamKind.SCALAR
-                    return k
-            return ParamKind.RAW if outer in ("List", "list") and not kinds else ParamKind.OTHER
+        if outer == "Annotated":
+            return _annotation_kind(ctx, inner[0], schemas)
+        if outer in ("Optional", "Union", "tuple", "Tuple"):
+            members = [e for e in inner if not _is_none(e)]
+            return _combine([_annotation_kind(ctx, e, schemas) for e in members])
+        if outer in ("List", "list", "Sequence", "Iterable"):
+            return _annotation_kind(ctx, inner[0], schemas)
         if outer in ("Dict", "dict", "Mapping", "MutableMapping"):
             return ParamKind.RAW
         return ParamKind.OTHER
@@ -770,8 +841,10 @@ def _classify_params(
             "sagemaker-in",
             "bentoml-raw",
         ):
-            if i == 0 and kind in (ParamKind.OTHER, ParamKind.RAW):
+            if i == 0 and (arg.annotation is None or kind == ParamKind.RAW):
                 kind = ParamKind.RAW
+            elif i > 0 and kind == ParamKind.RAW:
+                kind = ParamKind.OTHER  # headers, options
         elif kind == ParamKind.REQUEST or (
             arg.arg in _REQUEST_PARAM_NAMES
             and arg.annotation is None
@@ -1131,6 +1204,36 @@ _MODEL_VERBS = {
     "evaluate",
     "log",
     "select",
+    "hook",
+    "format",
+    "pretty",
+    "print",
+    "restore",
+    "restored",
+    "loaded",
+    "wrapped",
+    "patch",
+    "convert",
+    "serialize",
+    "deserialize",
+    "describe",
+    "summarize",
+    "summary",
+    "inspect",
+    "prune",
+    "quantize",
+    "freeze",
+    "clone",
+    "copy",
+    "trace",
+    "script",
+    "delete",
+    "list",
+    "find",
+    "resolve",
+    "push",
+    "pull",
+    "upload",
 }
 _MODEL_METHODS = {"generate", "infer", "inference", "forward", "embed", "encode", "run", "__call__"}
 
@@ -1160,6 +1263,13 @@ def is_model_call(ctx: ModuleContext, call: ast.Call) -> bool:
     if isinstance(func, (ast.Name, ast.Attribute)) and ctx.qualname(func) is None:
         if isinstance(func, ast.Attribute) and func.attr in _MODEL_METHODS | PREDICT_METHODS:
             return False
+        root: ast.AST = func
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        if isinstance(root, ast.Name) and (
+            root.id in imported_names(ctx) or (func is root and root.id in local_functions(ctx))
+        ):
+            return False  # a function from a module or this file, not a model object
         return _model_like(func)
     return False
 

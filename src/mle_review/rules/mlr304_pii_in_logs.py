@@ -113,6 +113,63 @@ _ADDRESS_NOT_PERSONAL = {
     "sender",
     "from",
 }
+_INFRA_TOKENS = {
+    "cluster",
+    "server",
+    "host",
+    "node",
+    "pod",
+    "service",
+    "ingress",
+    "gateway",
+    "proxy",
+    "lb",
+    "bind",
+    "listen",
+    "local",
+    "localhost",
+    "internal",
+    "private",
+    "dns",
+    "endpoint",
+    "nat",
+    "vpc",
+    "subnet",
+    "router",
+    "docker",
+    "container",
+    "master",
+    "worker",
+    "redis",
+    "db",
+    "database",
+    "broker",
+    "kafka",
+    "external",
+    "static",
+    "elastic",
+    "floating",
+    "virtual",
+    "vip",
+    "api",
+}
+_ADDRESS_QUALIFIERS = {
+    "home",
+    "street",
+    "postal",
+    "billing",
+    "shipping",
+    "mailing",
+    "residential",
+    "delivery",
+    "customer",
+    "user",
+    "patient",
+    "contact",
+    "applicant",
+    "physical",
+    "residence",
+}
 _NAME_OWNERS = {
     "first",
     "last",
@@ -137,30 +194,59 @@ _NAME_OWNERS = {
     "real",
     "account",
 }
+_PASS_THROUGH = {
+    "str",
+    "repr",
+    "format",
+    "dict",
+    "list",
+    "tuple",
+    "set",
+    "frozenset",
+    "sorted",
+    "reversed",
+    "dumps",
+    "loads",
+    "DataFrame",
+    "Series",
+    "array",
+    "asarray",
+    "pformat",
+    "deepcopy",
+    "copy",
+    "jsonable_encoder",
+    "json_normalize",
+    "from_dict",
+    "from_records",
+    "vars",
+    "asdict",
+    "pprint",
+}
+_FORMATTING_METHODS = {
+    "format",
+    "join",
+    "format_map",
+    "replace",
+    "strip",
+    "lower",
+    "upper",
+    "title",
+}
 _PERSON_OBJECTS = {
     "user",
     "customer",
     "patient",
     "client",
     "person",
-    "member",
     "applicant",
-    "account",
     "contact",
     "req",
-    "request",
     "payload",
     "body",
-    "data",
-    "record",
-    "row",
     "profile",
     "subscriber",
     "employee",
-    "owner",
-    "holder",
     "borrower",
-    "visitor",
     "buyer",
     "seller",
     "passenger",
@@ -243,6 +329,15 @@ _OPAQUE_ATTRS = {
     "status_code",
     "__class__",
 }
+_FEATURE_NAMES = {
+    "features",
+    "feature_dict",
+    "features_dict",
+    "feature_vector",
+    "feature_values",
+    "raw_features",
+    "feats",
+}
 # Names that hold a whole input in serving code even when no request object is in sight.
 _RAW_NAMES = {
     "payload",
@@ -290,6 +385,8 @@ def personal_kind(identifier: str, owner: str | None = None) -> str | None:
     tokens = name_tokens(identifier)
     if not tokens or set(tokens) & _SAFE_TOKENS:
         return None
+    if identifier.isupper():
+        return None  # CLUSTER_IP, ADMIN_EMAIL: configuration constants, not someone's data
     joined = "_".join(tokens)
     tset = set(tokens)
     if tset & {"email", "emails", "mail"} and (
@@ -307,11 +404,19 @@ def personal_kind(identifier: str, owner: str | None = None) -> str | None:
         p in joined for p in ("date_of_birth", "birth_date", "birthdate", "birthday")
     ):
         return "date of birth"
-    if "ip" in tset or any(
+    if ("ip" in tset and not tset & _INFRA_TOKENS) or any(
         p in joined for p in ("remote_addr", "forwarded_for", "ipaddr", "client_host")
     ):
         return "IP address"
-    if tset & {"address", "street"} and not tset & _ADDRESS_NOT_PERSONAL:
+    if (
+        tset & {"street", "postcode", "zipcode"}
+        or ("address" in tset and tset & _ADDRESS_QUALIFIERS)
+        or (
+            tokens == ["address"]
+            and owner is not None
+            and set(name_tokens(owner)) & _PERSON_OBJECTS
+        )
+    ) and not tset & _ADDRESS_NOT_PERSONAL:
         return "postal address"
     if any(p in joined for p in ("card_number", "credit_card", "cc_number", "iban")):
         return "card or account number"
@@ -344,6 +449,7 @@ class _Scanner:
         self.assigned = assigned
         self.raw_names = raw_names
         self.seed = seed
+        self.modules: set[str] = set()
 
     def scan(self, expr: ast.AST, depth: int = 0) -> list[Leak]:
         leaks: list[Leak] = []
@@ -383,13 +489,20 @@ class _Scanner:
                 ):
                     self._visit(node.func.value, out, depth, seen)
                     return
-                self._visit(node.func.value, out, depth, seen)  # the receiver, not the method name
+                receiver = node.func.value
+                module_call = isinstance(receiver, ast.Name) and receiver.id in self.modules
+                if not module_call:
+                    self._visit(receiver, out, depth, seen)  # ``email.lower()``, ``df.head()``
+                if node.func.attr in _FORMATTING_METHODS or (
+                    module_call and ident in _PASS_THROUGH
+                ):
+                    for child in [*node.args, *node.keywords]:
+                        self._visit(child, out, depth, seen)
+                return
+            if ident in _PASS_THROUGH:  # ``str(email)``, ``json.dumps(payload)``
                 for child in [*node.args, *node.keywords]:
                     self._visit(child, out, depth, seen)
-                return
-            for child in ast.iter_child_nodes(node):
-                self._visit(child, out, depth, seen)
-            return
+            return  # other functions transform their input; what they return is not the input
         if isinstance(node, ast.Attribute):
             if node.attr in _OPAQUE_ATTRS:
                 return
@@ -563,6 +676,7 @@ class PiiInLogs(Rule):
                         assigned.setdefault(t, []).append(value)
             raw_names, seed = self._raw_inputs(ctx, scope, assigned) if serving else (set(), None)
             scanner = _Scanner(assigned, raw_names, seed)
+            scanner.modules = set(ctx.imports.names)
             for call in sorted(logs, key=lambda c: (c.lineno, c.col_offset)):
                 leaks: list[Leak] = []
                 for arg in log_arguments(call):
@@ -584,21 +698,40 @@ class PiiInLogs(Rule):
     def _raw_inputs(
         self, ctx: ModuleContext, scope: ast.AST, assigned: dict[str, list[ast.expr]]
     ) -> tuple[set[str], Callable[[ast.AST], bool]]:
-        """Names that hold a whole request input, and the test for a raw request read."""
+        """Names that hold a whole request input, and the test for a raw request read.
+
+        Payload-like names count when they are parameters or are built from a
+        request read; a features dict counts inside a handler unless it is a
+        constant list of feature names.
+        """
         ep = entrypoint_for(ctx, scope)
         names: set[str] = set()
         if ep is not None:
-            names |= ep.names(ParamKind.RAW, ParamKind.VALIDATED)
+            names |= ep.payload_params(ParamKind.RAW, ParamKind.VALIDATED)
         req = request_names(ctx, ep)
+
+        def seed(n: ast.AST) -> bool:
+            return is_raw_request_read(n, req)
+
         if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
             params = {
                 a.arg for a in [*scope.args.posonlyargs, *scope.args.args, *scope.args.kwonlyargs]
             }
             names |= params & _RAW_NAMES
-        for name, values in assigned.items():
-            if name in _RAW_NAMES and not all(_constant_collection(v) for v in values):
-                names.add(name)
-        return names, lambda n: is_raw_request_read(n, req)
+        for _ in range(3):
+            for name, values in assigned.items():
+                if name not in _RAW_NAMES or name in names:
+                    continue
+                if all(_constant_collection(v) for v in values):
+                    continue
+                derived = any(
+                    seed(n) or (isinstance(n, ast.Name) and n.id in names)
+                    for v in values
+                    for n in ast.walk(v)
+                )
+                if derived or (name in _FEATURE_NAMES and ep is not None):
+                    names.add(name)
+        return names, seed
 
     def _hit(self, ctx: ModuleContext, call: ast.Call, leaks: list[Leak]) -> Hit:
         callee = ast.unparse(call.func)

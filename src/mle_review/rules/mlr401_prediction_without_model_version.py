@@ -230,9 +230,19 @@ def returns_version(ctx: ModuleContext, fn: FunctionNode, depth: int = 0) -> boo
     )
 
 
+_WRAPPER_WORDS = {
+    "impl", "service", "handler", "client", "api", "backend", "server", "delegate", "wrapped",
+    "inner", "worker", "proxy", "app",
+}
+
+
 def _predicts(ctx: ModuleContext, call: ast.Call) -> bool:
     """A model call, or a call to a project helper that returns a bare prediction."""
     if is_model_call(ctx, call):
+        if isinstance(call.func, ast.Attribute):
+            owner = last_identifier(call.func.value) or ""
+            if set(name_tokens(owner)) & _WRAPPER_WORDS:
+                return False  # another handler/service: it may already return an envelope
         return True
     resolved = resolve_function(ctx, call)
     if resolved is None:
@@ -313,7 +323,7 @@ class PredictionWithoutModelVersion(Rule):
         for scope in scopes(ctx):
             ep = entries.get(id(scope))
             initial: set[str] = set()
-            if ep is not None and ep.hook in ("torchserve-out", "litserve-out", "kserve-out"):
+            if ep is not None and ep.hook in ("torchserve-out", "litserve-out"):
                 initial = {p.name for p in ep.params}
             flow = Flow(
                 ctx,

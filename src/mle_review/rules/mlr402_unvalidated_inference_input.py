@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from mle_review.engine.context import ModuleContext
 from mle_review.engine.serving import (
+    DOWNSTREAM_HOOKS,
     Entrypoint,
     Flow,
     ParamKind,
@@ -49,14 +50,6 @@ _NARROW_ERRORS = {
     "ValidationError",
     "JSONDecodeError",
     "InvalidOperation",
-}
-# Hook roles whose input was produced by another hook, not by the client.
-_DOWNSTREAM_HOOKS = {
-    "torchserve-mid",
-    "torchserve-out",
-    "litserve-mid",
-    "litserve-out",
-    "kserve-out",
 }
 
 _FIXES = {
@@ -142,14 +135,14 @@ class UnvalidatedInferenceInput(Rule):
         if ctx.is_test or not ml_context(ctx):
             return
         for ep in serving_entrypoints(ctx):
-            if ep.kind == "function" or ep.hook in _DOWNSTREAM_HOOKS:
+            if ep.kind == "function" or ep.hook in DOWNSTREAM_HOOKS:
                 continue
             hit = self._check_entry(ctx, ep)
             if hit is not None:
                 yield hit
 
     def _check_entry(self, ctx: ModuleContext, ep: Entrypoint) -> Hit | None:
-        raw_params = ep.names(ParamKind.RAW)
+        raw_params = ep.payload_params(ParamKind.RAW)
         req_names = request_names(ctx, ep)
         if not raw_params and not req_names:
             return None
@@ -182,7 +175,10 @@ class UnvalidatedInferenceInput(Rule):
             kind = self._sink_kind(ctx, call)
             if kind is None:
                 continue
-            inputs = [*call.args, *(k.value for k in call.keywords)]
+            inputs = [
+                *call.args,
+                *(k.value for k in call.keywords if k.arg is not None or kind != "the model"),
+            ]
             carrying = [a for a in inputs if flow.carries(a)]
             if not carrying:
                 continue

@@ -104,6 +104,7 @@ class Stmt:
     exact: str  # hash with numbers kept (to tell whether copies already differ)
     nodes: int
     transforms: int
+    data_ops: int  # numpy/pandas/math calls and column reads/writes by name
     line: int
 
 
@@ -142,9 +143,10 @@ class _Normaliser:
     def stmt(self, node: ast.stmt) -> Stmt:
         shape: list[str] = []
         exact: list[str] = []
-        counts = [0, 0]
+        counts = [0, 0, 0, 0]
         self._ser(node, shape, exact, counts)
-        return Stmt(_digest(shape), _digest(exact), counts[0], counts[1], node.lineno)
+        data_ops = counts[2] + counts[3] // 2
+        return Stmt(_digest(shape), _digest(exact), counts[0], counts[1], data_ops, node.lineno)
 
     def _ser(self, node: ast.AST, shape: list[str], exact: list[str], counts: list[int]) -> None:
         counts[0] += 1
@@ -154,10 +156,18 @@ class _Normaliser:
             func = node.func
             if isinstance(func, ast.Attribute) and func.attr in _TRANSFORM_ATTRS:
                 counts[1] += 1
+                counts[2] += 1
             else:
                 qual = self.ctx.qualname(func) or ""
                 if qual.split(".")[0] in _NUMERIC_MODULES:
                     counts[1] += 1
+                    counts[2] += 1
+        elif (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.slice, ast.Constant)
+            and isinstance(node.slice.value, str)
+        ):
+            counts[3] += 1
         if isinstance(node, ast.Name):
             token = f"N:{node.id}" if node.id in self.keep else "L"
             shape.append(token)
@@ -263,7 +273,11 @@ def _units(ctx: ModuleContext) -> list[Unit]:
         ends = [getattr(s, "end_lineno", s.lineno) or s.lineno for s in body]
         if container != "<module>" and 1 <= len(stmts) < WINDOW:
             nodes = sum(s.nodes for s in stmts)
-            if nodes >= MIN_SHORT_NODES and sum(s.transforms for s in stmts) >= MIN_TRANSFORMS + 1:
+            if (
+                nodes >= MIN_SHORT_NODES
+                and sum(s.transforms for s in stmts) >= MIN_TRANSFORMS + 1
+                and sum(s.data_ops for s in stmts) >= 1
+            ):
                 units.append(
                     Unit(
                         ctx.path,
@@ -281,6 +295,8 @@ def _units(ctx: ModuleContext) -> list[Unit]:
                 continue
             if sum(s.transforms for s in window) < MIN_TRANSFORMS:
                 continue
+            if sum(s.data_ops for s in window) < 1:
+                continue  # arithmetic on sizes and offsets, not feature logic
             units.append(
                 Unit(
                     ctx.path,
@@ -404,9 +420,6 @@ class TrainServeSkew(Rule):
             if train_mod.notebook is not None:
                 train_line = train_mod.notebook.to_file_line(train_line)[0]
             where = "module-level code" if container == "<module>" else f"`{container}`"
-            span = (
-                f"line {end}" if end == first_serving.line else f"lines {first_serving.line}-{end}"
-            )
             other = "module-level code" if key[2] == "<module>" else f"`{key[2]}`"
             state = (
                 "the copies already differ in a numeric constant"
@@ -419,7 +432,7 @@ class TrainServeSkew(Rule):
                 end_line=end,
                 column=1,
                 message=(
-                    f"feature logic in {where} ({span}) re-implements {other} from the "
+                    f"feature logic in {where} re-implements {other} from the "
                     f"training code in `{key[1]}` instead of importing it; {state}"
                 ),
                 related=[(key[1], train_line, "training copy of this feature logic")],
