@@ -114,11 +114,17 @@ class SecretInMLCode(Rule):
 
         test_file = bool(_TEST_PATH.search(ctx.path))
         if ctx.notebook is not None:
-            source_lines = {entry[1] for entry in ctx.notebook.line_map.values()}
+            # .ipynb line -> code line, so cell hits get the cell index and honour
+            # `# mle-review: ignore[...]` comments like every other notebook finding
+            module_line: dict[int, int] = {}
+            for code_line, (_cell, file_line) in sorted(ctx.notebook.line_map.items()):
+                module_line.setdefault(file_line, code_line)
             found = list(scan_lines(notebook_strings(ctx.lines), ".py", test_file, True))
             for line, group in _group(found):
-                where = "a notebook cell" if line in source_lines else "a saved notebook output"
-                yield _hit(line, group, where, raw=True)
+                if line in module_line:
+                    yield _hit(module_line[line], group, "a notebook cell", raw=False)
+                else:
+                    yield _hit(line, group, "a saved notebook output", raw=True)
             return
         suffix = PurePosixPath(ctx.path).suffix.lower()
         name = PurePosixPath(ctx.path).name
