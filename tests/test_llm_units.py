@@ -428,3 +428,41 @@ def test_changeset_adapter_matches_the_diff_parser() -> None:
         ]
     )
     assert from_changeset(change) is change
+
+
+def test_offline_plan_for_the_example_change_stays_under_target() -> None:
+    from pathlib import Path
+
+    from mle_review.llm.review_pass import plan_request
+
+    example = Path(__file__).resolve().parent.parent / "examples" / "review"
+    if not (example / "change.diff").is_file():
+        pytest.skip("example change not present")
+    body = (example / "pr_description.md").read_text(encoding="utf-8")
+    plan = plan_request(
+        change=parse_unified_diff((example / "change.diff").read_text(encoding="utf-8")),
+        findings=[],
+        settings=LlmSettings(mode="on"),
+        title=body.splitlines()[0],
+        body=body,
+    )
+    assert plan.input_tokens < 20_000 and plan.coverage.complete
+    first, out = plan.cost(cached=False)
+    later, _ = plan.cost(cached=True)
+    assert later < first and first + out < LlmSettings().max_usd
+
+
+def test_offline_plan_caps_a_huge_change_at_the_budget() -> None:
+    from mle_review.llm.review_pass import plan_request
+
+    lines = [
+        f"x_{i} = df['c{i % 40}'].rolling(7).mean() / (df['d{i % 13}'] + 1)" for i in range(5000)
+    ]
+    settings = LlmSettings(mode="on", max_input_tokens=16_000)
+    plan = plan_request(
+        change=parse_unified_diff(new_file_diff("features.py", lines)),
+        findings=[],
+        settings=settings,
+    )
+    assert plan.input_tokens <= plan.budget_tokens == 16_000
+    assert 0 < plan.coverage.changed_lines_sent < 5000 and plan.coverage.files_partial == 1

@@ -23,8 +23,15 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from mle_review.llm.anchor import DiffIndex, apply_sections
-from mle_review.llm.change import LlmChange
-from mle_review.llm.packing import Piece, build_pieces, coverage_for, estimate_tokens, pack
+from mle_review.llm.change import DiffFile, LlmChange
+from mle_review.llm.packing import (
+    LlmCoverage,
+    Piece,
+    build_pieces,
+    coverage_for,
+    estimate_tokens,
+    pack,
+)
 from mle_review.llm.prompt import (
     render_findings,
     render_manifest,
@@ -138,6 +145,7 @@ class _Prompt:
     body_text: str
     pieces: list[Piece]
     skipped_rows: list[tuple[str, str, int, str]]
+    skipped: list[tuple[DiffFile, str]]
 
     def message(
         self, sent: list[Piece], left: list[Piece], coverage_line: str, feedback: str = ""
@@ -197,6 +205,7 @@ def _prepare(
         body_text=clean_body,
         pieces=pieces,
         skipped_rows=skipped_rows,
+        skipped=skipped,
     )
 
 
@@ -229,24 +238,7 @@ def _run(
     redactor = Redactor()
     prompt = _prepare(change, findings, title, body, redactor)
 
-    # Output is reserved at its worst case; the rest of the money buys input.
-    max_out = settings.max_output_tokens
-    out_usd = max_out * price.output / 1e6
-    if out_usd >= settings.max_usd * 0.8:
-        max_out = int(settings.max_usd * 0.5 / (price.output / 1e6)) if price.output else max_out
-        out_usd = max_out * price.output / 1e6
-    if max_out < 512:
-        raise PassAbort(f"LLM pass skipped: max-usd ${settings.max_usd:g} cannot pay for an answer")
-    static_tokens = estimate_tokens(system_prompt()) + estimate_tokens(
-        json.dumps(tool_definition())
-    )
-    input_usd = settings.max_usd - out_usd
-    per_token = price.input / 1e6 if price.input else 1e-9
-    # the first request writes the static prefix to the cache at the cache-write rate
-    affordable = static_tokens + int(
-        (input_usd - static_tokens * price.cache_write / 1e6) / per_token
-    )
-    budget = min(settings.max_input_tokens, affordable)
+    budget, max_out = _budget(settings, price)
 
     client = anthropic.Anthropic(
         api_key=key,
@@ -255,9 +247,10 @@ def _run(
         timeout=settings.timeout_seconds,
     )
     try:
-        text, sent, tokens = _fit(ctx, client, prompt, budget, max_out)
-        result.coverage = coverage_for(change, prompt.pieces, sent, [])
-        _fill_skips(result, prompt)
+        text, sent, tokens = _fit(
+            settings, prompt, budget, max_out, lambda params, est: _count(ctx, client, params, est)
+        )
+        result.coverage = coverage_for(change, prompt.pieces, sent, prompt.skipped)
         result.secrets_redacted = redactor.count
         result.usage.counted_input_tokens = tokens
         sections, errors = _ask(ctx, client, text, tokens, max_out)
@@ -286,29 +279,103 @@ def _run(
         client.close()
 
 
-def _fill_skips(result: LlmResult, prompt: _Prompt) -> None:
-    if result.coverage is None:
-        return
-    skipped = {row[0]: row[3] for row in prompt.skipped_rows}
-    for fc in result.coverage.files:
-        if fc.path in skipped:
-            fc.status = "skipped"
-            fc.reason = skipped[fc.path].removeprefix("not included (").rstrip(")")
+@dataclass
+class RequestPlan:
+    """What a pass would send, estimated offline (no API call): for budgeting and benchmarks."""
+
+    model: str
+    budget_tokens: int
+    max_output_tokens: int
+    static_tokens: int
+    input_tokens: int
+    coverage: LlmCoverage
+    price: ModelPrice
+    user_text: str
+    secrets_redacted: int
+
+    @property
+    def dynamic_tokens(self) -> int:
+        return self.input_tokens - self.static_tokens
+
+    def cost(self, cached: bool) -> tuple[float, float]:
+        """(input cost, worst-case output cost) of one request; ``cached``: the prefix is a cache read."""
+        dyn = max(self.dynamic_tokens, 0)
+        if cached:
+            inp = cost_usd(self.price, dyn, 0, cache_read=self.static_tokens)
+        else:
+            inp = cost_usd(self.price, dyn, 0, cache_write=self.static_tokens)
+        return inp, cost_usd(self.price, 0, self.max_output_tokens)
+
+
+def plan_request(
+    *,
+    change: LlmChange,
+    findings: list[Finding],
+    settings: LlmSettings,
+    title: str = "",
+    body: str = "",
+) -> RequestPlan:
+    """Pack and budget exactly as a pass would, with the local token estimate as the counter.
+
+    Raises :class:`PassAbort` when the budget cannot hold a useful request.
+    """
+    price, _ = settings.price()
+    redactor = Redactor()
+    prompt = _prepare(change, findings, title, body, redactor)
+    budget, max_out = _budget(settings, price)
+    text, sent, tokens = _fit(settings, prompt, budget, max_out, lambda _params, est: est)
+    coverage = coverage_for(change, prompt.pieces, sent, prompt.skipped)
+    return RequestPlan(
+        model=settings.model,
+        budget_tokens=budget,
+        max_output_tokens=max_out,
+        static_tokens=static_prefix_tokens(),
+        input_tokens=tokens,
+        coverage=coverage,
+        price=price,
+        user_text=text,
+        secrets_redacted=redactor.count,
+    )
+
+
+def _budget(settings: LlmSettings, price: ModelPrice) -> tuple[int, int]:
+    """(input token budget, max output tokens) that keep the worst case under max-usd.
+
+    Output is reserved at its worst case; the rest of the money buys input,
+    with the static prefix priced as a cache write (the first review's cost).
+    """
+    max_out = settings.max_output_tokens
+    out_usd = max_out * price.output / 1e6
+    if out_usd >= settings.max_usd * 0.8:
+        max_out = int(settings.max_usd * 0.5 / (price.output / 1e6)) if price.output else max_out
+        out_usd = max_out * price.output / 1e6
+    if max_out < 512:
+        raise PassAbort(f"LLM pass skipped: max-usd ${settings.max_usd:g} cannot pay for an answer")
+    static_tokens = static_prefix_tokens()
+    input_usd = settings.max_usd - out_usd
+    per_token = price.input / 1e6 if price.input else 1e-9
+    affordable = static_tokens + int(
+        (input_usd - static_tokens * price.cache_write / 1e6) / per_token
+    )
+    return min(settings.max_input_tokens, affordable), max_out
+
+
+def static_prefix_tokens() -> int:
+    """Local estimate of the cached prefix: tool definition and system prompt."""
+    return estimate_tokens(system_prompt()) + estimate_tokens(json.dumps(tool_definition()))
+
+
+Counter = Callable[[dict[str, Any], int], int]
 
 
 def _fit(
-    ctx: _Ctx, client: Any, prompt: _Prompt, budget: int, max_out: int
+    settings: LlmSettings, prompt: _Prompt, budget: int, max_out: int, count: Counter
 ) -> tuple[str, list[Piece], int]:
     """Pack the diff into ``budget`` input tokens, checking with count_tokens; re-pack on overshoot."""
     fixed_text = prompt.message(
         [], prompt.pieces, "placeholder coverage line of typical length here"
     )
-    fixed = (
-        estimate_tokens(system_prompt())
-        + estimate_tokens(json.dumps(tool_definition()))
-        + estimate_tokens(fixed_text)
-        + 50
-    )
+    fixed = static_prefix_tokens() + estimate_tokens(fixed_text) + 50
     ratio = 1.0
     last_tokens = 0
     for _ in range(COUNT_ATTEMPTS):
@@ -321,13 +388,9 @@ def _fit(
         sent, left = pack(prompt.pieces, max(diff_budget, 0))
         cov = coverage_for_line(prompt, sent)
         text = prompt.message(sent, left, cov)
-        params = _params(ctx.settings, text, max_out)
-        estimate = (
-            estimate_tokens(system_prompt())
-            + estimate_tokens(json.dumps(tool_definition()))
-            + estimate_tokens(text)
-        )
-        counted = _count(ctx, client, params, estimate)
+        params = _params(settings, text, max_out)
+        estimate = static_prefix_tokens() + estimate_tokens(text)
+        counted = count(params, estimate)
         last_tokens = counted
         if counted <= budget:
             return text, sent, counted
