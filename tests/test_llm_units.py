@@ -466,3 +466,11 @@ def test_offline_plan_caps_a_huge_change_at_the_budget() -> None:
     )
     assert plan.input_tokens <= plan.budget_tokens == 16_000
     assert 0 < plan.coverage.changed_lines_sent < 5000 and plan.coverage.files_partial == 1
+
+
+def test_redaction_uses_the_mlr303_scanner_for_ml_platform_tokens() -> None:
+    r = Redactor()
+    hf = "hf_" + "Q7wE9rT2yU4iO6pA8sD1fG3hJ5kL0zXcVb"
+    ant = "sk-ant-api03-" + "Xy7Kq9Lm2Np4Rs6Tv8Wz0Ab1Cd3Ef5Gh7Ij9Kl1Mn"
+    out = r.text(f"tokens {hf} and {ant} in prose")
+    assert hf not in out and ant not in out and out.count(REDACTED) == 2

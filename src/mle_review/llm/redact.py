@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 from typing import Any
 
 REDACTED = "[REDACTED]"
@@ -62,7 +63,33 @@ class Redactor:
 
 
 def _scan(lines: list[str], filename: str, prose: bool) -> dict[int, set[str]]:
-    """Line index -> secret values found there."""
+    """Line index -> secret values found there: MLR303's scanner, then detect-secrets' line scan."""
+    found = _project_scan(lines, filename)
+    for idx, values in _detect_secrets_scan(lines, filename, prose).items():
+        found.setdefault(idx, set()).update(values)
+    return found
+
+
+def _project_scan(lines: list[str], filename: str) -> dict[int, set[str]]:
+    """The project's MLR303 scanner (ML-platform tokens, whole-token values), when available."""
+    try:
+        from mle_review.rules._secret_scan import scan_lines
+    except ImportError:  # pragma: no cover - the rule ships with the package
+        return {}
+    suffix = PurePosixPath(filename).suffix
+    found: dict[int, set[str]] = {}
+    try:
+        for hit in scan_lines(
+            enumerate(lines, start=1), suffix, test_file=False, quoted_only=False
+        ):
+            if hit.value:
+                found.setdefault(hit.line - 1, set()).add(hit.value)
+    except Exception:  # pragma: no cover - a scanner bug must not stop redaction by the other one
+        return {}
+    return found
+
+
+def _detect_secrets_scan(lines: list[str], filename: str, prose: bool) -> dict[int, set[str]]:
     try:
         from detect_secrets.core.scan import _process_line_based_plugins
         from detect_secrets.settings import default_settings
