@@ -505,9 +505,9 @@ def test_request_changes_only_when_configured_and_blocking(
     gh.state.push(7, clean)
     result = action.pr("synchronize")
     assert result.code == 0, result.stderr
-    assert [r.state for r in gh.state.reviews_on(7)] == [
-        "CHANGES_REQUESTED"
-    ]  # nothing new to say: no review
+    # nothing new to say, so no new review; the earlier request for changes no longer blocks the merge
+    assert [r.state for r in gh.state.reviews_on(7)] == ["DISMISSED"]
+    assert "dismissed the earlier request for changes" in summaries(gh)[0].body
     assert all(resolved_fingerprint(c.body) for c in gh.state.review_comments_on(7))
     assert "APPROVE" in summaries(gh)[0].body
 

@@ -461,6 +461,13 @@ class GitHubServer:
         add(("POST", re.compile(rf"^{R}/pulls/(?P<n>\d+)/reviews$"), _create_review))
         add(("GET", re.compile(rf"^{R}/pulls/(?P<n>\d+)/reviews/(?P<id>\d+)$"), _get_review))
         add(("DELETE", re.compile(rf"^{R}/pulls/(?P<n>\d+)/reviews/(?P<id>\d+)$"), _delete_review))
+        add(
+            (
+                "PUT",
+                re.compile(rf"^{R}/pulls/(?P<n>\d+)/reviews/(?P<id>\d+)/dismissals$"),
+                _dismiss_review,
+            )
+        )
         add(("GET", re.compile(rf"^{R}/pulls/(?P<n>\d+)/comments$"), _list_review_comments))
         add(("GET", re.compile(rf"^{R}/pulls/comments/(?P<id>\d+)$"), _get_review_comment))
         add(("PATCH", re.compile(rf"^{R}/pulls/comments/(?P<id>\d+)$"), _edit_review_comment))
@@ -778,6 +785,21 @@ def _delete_review(ctx: _Ctx, m: re.Match[str]) -> _Reply:
     del ctx.state.reviews[review.id]
     for cid in [c.id for c in ctx.state.review_comments.values() if c.review_id == review.id]:
         del ctx.state.review_comments[cid]
+    return _Reply(200, ctx.server.review_json(review))
+
+
+def _dismiss_review(ctx: _Ctx, m: re.Match[str]) -> _Reply:
+    review = _review(ctx, m)
+    _require_write(ctx, "pull_requests")
+    if review.state not in ("APPROVED", "CHANGES_REQUESTED"):
+        raise StateError(
+            422,
+            "Unprocessable Entity",
+            [f"Can not dismiss a {review.state.lower()} pull request review"],
+        )
+    if not isinstance(ctx.body, dict) or not ctx.body.get("message"):
+        raise StateError(422, "Invalid request.", ['"message" wasn\'t supplied.'])
+    review.state = "DISMISSED"
     return _Reply(200, ctx.server.review_json(review))
 
 

@@ -39,6 +39,7 @@ from mle_review.github.markers import (
 from mle_review.github.publish import (
     Delivery,
     annotations_for,
+    dismiss_stale_change_requests,
     publish_check_run,
     publish_inline,
     upsert_summary,
@@ -345,6 +346,11 @@ def deliver(client: GitHubClient, env: ActionEnv, options: Options, outcome: Out
             )
         except GitHubError as exc:
             delivery.failed("inline review", exc, log)
+        if options.review_event == "REQUEST_CHANGES" and event != "REQUEST_CHANGES":
+            try:
+                dismiss_stale_change_requests(client, pull.number, head, delivery, log)
+            except GitHubError as exc:
+                delivery.failed("listing reviews", exc, log)
 
     if options.check_run:
         title, summary = check_summary(report, outcome, options)

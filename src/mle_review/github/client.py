@@ -348,6 +348,14 @@ class GitHubClient:
         result: int = self._call("create review", create, idempotent=False, reconcile=reconcile)
         return result
 
+    def dismiss_review(self, number: int, review_id: int, message: str) -> None:
+        url = self._repo_url(f"/pulls/{number}/reviews/{review_id}/dismissals")
+        payload = {"message": message, "event": "DISMISS"}
+        self._call(
+            "dismiss review",
+            lambda: self.gh.requester.requestJsonAndCheck("PUT", url, input=payload),
+        )
+
     def delete_pending_review(self, number: int, review_id: int) -> None:
         url = self._repo_url(f"/pulls/{number}/reviews/{review_id}")
         self._call(

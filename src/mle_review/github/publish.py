@@ -16,6 +16,7 @@ from typing import Any
 from mle_review.github.changes import Anchors
 from mle_review.github.client import CheckRunInfo, Comment, GitHubClient, ReviewComment
 from mle_review.github.markers import (
+    REVIEW_PREFIX,
     SUMMARY_MARKER,
     active_fingerprint,
     has_marker,
@@ -283,6 +284,25 @@ def publish_inline(
     body = review_body(posting).rstrip() + "\n\n" + marker + "\n"
     client.create_review(number, head_sha, body, event, payload(posting), reconcile=reconcile)
     delivery.inline_posted = posting
+
+
+def dismiss_stale_change_requests(
+    client: GitHubClient, number: int, head_sha: str, delivery: Delivery, log: Callable[[str], None]
+) -> None:
+    """Once the decision is no longer BLOCK, our earlier "changes requested" must not keep blocking the merge."""
+    for review in client.reviews(number):
+        if review.state == "CHANGES_REQUESTED" and REVIEW_PREFIX in review.body:
+            try:
+                client.dismiss_review(
+                    number,
+                    review.id,
+                    f"mle-review no longer blocks this pull request (commit {head_sha[:7]}).",
+                )
+                delivery.notices.append(
+                    f"dismissed the earlier request for changes (review {review.id})"
+                )
+            except GitHubError as exc:
+                delivery.failed(f"dismissing review {review.id}", exc, log)
 
 
 # -- check run ------------------------------------------------------------------------
