@@ -1471,7 +1471,8 @@ class Flow:
 
     Flow-insensitive fixpoint over assignments: good enough for handler-sized
     functions and cheap. ``barrier`` calls stop the flow (a validator, a hash);
-    their results are clean.
+    their results are clean. ``prune`` does the same for any node (a column
+    selection that leaves the tainted column out).
     """
 
     def __init__(
@@ -1481,9 +1482,11 @@ class Flow:
         seed: Callable[[ast.AST], bool],
         barrier: Callable[[ast.Call], bool] = lambda c: False,
         initial: Iterable[str] = (),
+        prune: Callable[[ast.AST], bool] | None = None,
     ) -> None:
         self.seed = seed
         self.barrier = barrier
+        self.prune = prune
         self.names: dict[str, int] = {n: 0 for n in initial}
         nodes = list(scope_nodes(scope, ctx))
         edges = flow_edges(scope, nodes)
@@ -1503,6 +1506,8 @@ class Flow:
         while stack:
             cur = stack.pop()
             if isinstance(cur, ast.Call) and self.barrier(cur):
+                continue
+            if self.prune is not None and self.prune(cur):
                 continue
             yield cur
             stack.extend(ast.iter_child_nodes(cur))

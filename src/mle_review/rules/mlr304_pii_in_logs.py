@@ -437,6 +437,15 @@ class Leak:
     via: str | None = None  # the local name that carried it to the log call
 
 
+def _slice_constants(key: ast.AST) -> list[ast.Constant]:
+    """String keys of a subscript, also inside ``df.loc[mask, ["a", "b"]]``."""
+    if isinstance(key, ast.Constant) and isinstance(key.value, str):
+        return [key]
+    if isinstance(key, (ast.List, ast.Tuple)):
+        return [c for elt in key.elts for c in _slice_constants(elt)]
+    return []
+
+
 class _Scanner:
     """Walks the values of one log call, following local assignments a few steps back."""
 
@@ -516,8 +525,7 @@ class _Scanner:
             return
         if isinstance(node, ast.Subscript):
             key = node.slice
-            keys = key.elts if isinstance(key, (ast.List, ast.Tuple)) else [key]
-            consts = [k for k in keys if isinstance(k, ast.Constant) and isinstance(k.value, str)]
+            consts = _slice_constants(key)
             if consts:
                 for k in consts:
                     self._field(str(k.value), last_identifier(node.value), node, out)

@@ -231,8 +231,19 @@ def returns_version(ctx: ModuleContext, fn: FunctionNode, depth: int = 0) -> boo
 
 
 _WRAPPER_WORDS = {
-    "impl", "service", "handler", "client", "api", "backend", "server", "delegate", "wrapped",
-    "inner", "worker", "proxy", "app",
+    "impl",
+    "service",
+    "handler",
+    "client",
+    "api",
+    "backend",
+    "server",
+    "delegate",
+    "wrapped",
+    "inner",
+    "worker",
+    "proxy",
+    "app",
 }
 
 
@@ -257,6 +268,72 @@ def _predicts(ctx: ModuleContext, call: ast.Call) -> bool:
         )
         store[key] = has_model and not returns_version(mod, fn)
     return bool(store[key])
+
+
+_REDUCTIONS = {
+    "len",
+    "mean",
+    "sum",
+    "count",
+    "std",
+    "var",
+    "min",
+    "max",
+    "median",
+    "nunique",
+    "describe",
+    "value_counts",
+    "quantile",
+    "average",
+    "percentile",
+    "histogram",
+    "bincount",
+    "size",
+}
+
+
+def _string_keys(key: ast.AST) -> list[str]:
+    if isinstance(key, ast.Constant) and isinstance(key.value, str):
+        return [key.value]
+    if isinstance(key, (ast.List, ast.Tuple)):
+        return [k for elt in key.elts for k in _string_keys(elt)]
+    return []
+
+
+def _prediction_flow(ctx: ModuleContext, scope: ast.AST, initial: set[str]) -> Flow:
+    """Values carrying model output; aggregates and column selections without the
+    prediction column do not carry it (``len(preds)``, ``df[["id", "email"]]``)."""
+
+    def seed(n: ast.AST) -> bool:
+        return isinstance(n, ast.Call) and _predicts(ctx, n)
+
+    def reduction(n: ast.AST) -> bool:
+        return isinstance(n, ast.Call) and (last_identifier(n.func) or "") in _REDUCTIONS
+
+    first = Flow(ctx, scope, seed=seed, initial=initial, prune=reduction)
+    columns: set[str] = set()
+    for node in scope_nodes(scope, ctx):
+        if isinstance(node, ast.Assign) and first.carries(node.value):
+            for t in node.targets:
+                if isinstance(t, ast.Subscript):
+                    columns.update(_string_keys(t.slice))
+        elif isinstance(node, ast.Call) and (last_identifier(node.func) or "") in (
+            "assign",
+            "withColumn",
+        ):
+            columns.update(kw.arg for kw in node.keywords if kw.arg and first.carries(kw.value))
+            if node.args and len(node.args) > 1 and first.carries(node.args[1]):
+                columns.update(_string_keys(node.args[0]))
+
+    def prune(n: ast.AST) -> bool:
+        if reduction(n):
+            return True
+        if columns and isinstance(n, ast.Subscript):
+            keys = _string_keys(n.slice)
+            return bool(keys) and not set(keys) & columns
+        return False
+
+    return Flow(ctx, scope, seed=seed, initial=initial, prune=prune)
 
 
 @register
@@ -325,12 +402,7 @@ class PredictionWithoutModelVersion(Rule):
             initial: set[str] = set()
             if ep is not None and ep.hook in ("torchserve-out", "litserve-out"):
                 initial = {p.name for p in ep.params}
-            flow = Flow(
-                ctx,
-                scope,
-                seed=lambda n: isinstance(n, ast.Call) and _predicts(ctx, n),
-                initial=initial,
-            )
+            flow = _prediction_flow(ctx, scope, initial)
             if not flow.names and not any(
                 isinstance(n, ast.Call) and _predicts(ctx, n) for n in scope_nodes(scope, ctx)
             ):
