@@ -58,21 +58,30 @@ def test_fixture_diff_parses_as_expected(name: str) -> None:
     actual = summarize(parse_diff((DIFFS / f"{name}.diff").read_bytes()))
     expected_path = DIFFS / f"{name}.expected.json"
     if os.environ.get("MLE_REVIEW_UPDATE_SNAPSHOTS") or not expected_path.exists():
-        expected_path.write_text(json.dumps(actual, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        expected_path.write_text(
+            json.dumps(actual, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
     assert actual == json.loads(expected_path.read_text(encoding="utf-8"))
 
 
 def test_edge_cases_in_fixtures() -> None:
     cs = parse_diff((DIFFS / "rename_delete_mode.diff").read_bytes())
     by = {f.path: f for f in cs.files}
-    assert by["new/name.py"].status is FileStatus.RENAMED and by["new/name.py"].old_path == "old/name.py"
+    assert (
+        by["new/name.py"].status is FileStatus.RENAMED
+        and by["new/name.py"].old_path == "old/name.py"
+    )
     assert by["gone.py"].status is FileStatus.DELETED and not by["gone.py"].exists_at_head
     assert by["run.sh"].mode_changed and not by["run.sh"].hunks
     assert by["assets/model.bin"].binary and by["assets/model.bin"].status is FileStatus.ADDED
     assert "café file.py" in by  # git's octal-quoted path is decoded
     crlf = parse_diff((DIFFS / "crlf_and_nonl.diff").read_bytes())
     win = crlf.get("win.txt")
-    assert win is not None and all(ln.crlf for ln in win.iter_lines()) and win.iter_lines()[2].text == "B"
+    assert (
+        win is not None
+        and all(ln.crlf for ln in win.iter_lines())
+        and win.iter_lines()[2].text == "B"
+    )
     tail = crlf.get("tail.py")
     assert tail is not None and [ln.no_newline for ln in tail.iter_lines()] == [False, True, True]
     latin = parse_diff((DIFFS / "non_utf8.diff").read_bytes())
@@ -123,7 +132,9 @@ def test_later_section_for_same_path_wins() -> None:
 
 
 def _git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout
+    return subprocess.run(
+        ["git", "-C", str(repo), *args], check=True, capture_output=True, text=True
+    ).stdout
 
 
 def _init(repo: Path) -> None:
@@ -175,7 +186,9 @@ def real_change(tmp_path: Path) -> tuple[Path, ChangeSet, dict[str, bytes], dict
             "blob.bin": b"\x00\x09\x09",
             "latin.py": "s = 'café crème'\n".encode("latin-1"),
             "space dir/é.py": b"v = 2\n",
-            "long.py": body.replace(b"line 3\n", b"LINE 3\n").replace(b"line 30\n", b"line 30\nextra\n"),
+            "long.py": body.replace(b"line 3\n", b"LINE 3\n").replace(
+                b"line 30\n", b"line 30\nextra\n"
+            ),
         }
     )
     head["moved/new_name.py"] = body.replace(b"line 1\n", b"line one\n")
@@ -191,13 +204,17 @@ def real_change(tmp_path: Path) -> tuple[Path, ChangeSet, dict[str, bytes], dict
     return repo, cs, base, head
 
 
-def test_real_git_diff_statuses(real_change: tuple[Path, ChangeSet, dict[str, bytes], dict[str, bytes]]) -> None:
+def test_real_git_diff_statuses(
+    real_change: tuple[Path, ChangeSet, dict[str, bytes], dict[str, bytes]],
+) -> None:
     _repo, cs, _base, _head = real_change
     by = {f.path: f for f in cs.files}
     assert by["moved/new_name.py"].status is FileStatus.RENAMED
     assert by["moved/new_name.py"].old_path == "moved/old_name.py"
     assert by["gone.py"].status is FileStatus.DELETED
-    assert by["new/added.py"].status is FileStatus.ADDED and by["new/added.py"].added_lines == frozenset({1, 2})
+    assert by["new/added.py"].status is FileStatus.ADDED and by[
+        "new/added.py"
+    ].added_lines == frozenset({1, 2})
     assert by["blob.bin"].binary
     assert by["run.sh"].mode_changed and by["run.sh"].new_mode == "100755"
     assert by["space dir/é.py"].added_lines == frozenset({1})
@@ -207,7 +224,9 @@ def test_real_git_diff_statuses(real_change: tuple[Path, ChangeSet, dict[str, by
     assert any(ln.no_newline for ln in by["nonl.py"].iter_lines())
 
 
-def test_reverse_apply_rebuilds_base_from_head(real_change: tuple[Path, ChangeSet, dict[str, bytes], dict[str, bytes]]) -> None:
+def test_reverse_apply_rebuilds_base_from_head(
+    real_change: tuple[Path, ChangeSet, dict[str, bytes], dict[str, bytes]],
+) -> None:
     _repo, cs, base, head = real_change
     for path in ("keep.py", "long.py", "space dir/é.py"):
         fc = cs.get(path)
@@ -216,7 +235,10 @@ def test_reverse_apply_rebuilds_base_from_head(real_change: tuple[Path, ChangeSe
         assert rebuilt == base[path].decode(), path
     renamed = cs.get("moved/new_name.py")
     assert renamed is not None
-    assert reverse_apply(head["moved/new_name.py"].decode(), renamed) == base["moved/old_name.py"].decode()
+    assert (
+        reverse_apply(head["moved/new_name.py"].decode(), renamed)
+        == base["moved/old_name.py"].decode()
+    )
     # a head that does not match the diff is refused rather than guessed
     keep = cs.get("keep.py")
     assert keep is not None and reverse_apply("something else\n", keep) is None

@@ -105,6 +105,10 @@ class MlChangeWithoutTests(ChangeRule):
         ),
         example="# changed: features/build.py, train.py\n# no file under tests/ changed\n",
         use_instead="# changed: features/build.py, train.py, tests/test_features.py\n",
+        references=(
+            "Breck et al., 'The ML Test Score: A Rubric for ML Production Readiness and Technical Debt Reduction' "
+            "(IEEE Big Data 2017): feature, model and infrastructure tests as a production-readiness bar",
+        ),
     )
 
     def check_change(self, change: ChangeContext) -> Iterator[ChangeHit]:
@@ -175,6 +179,11 @@ class RollbackPlanMissing(ChangeRule):
         use_instead=(
             "# PR description:\n# Rollback or fallback: churn v12 stays registered; set MODEL_VERSION=12 in the deploy\n"
             "# config and redeploy (about 5 minutes); the canary alert triggers it.\n"
+        ),
+        references=(
+            "Breck et al., 'The ML Test Score' (2017): models can be quickly and safely rolled back to a previous "
+            "serving version",
+            "Google SRE Workbook, chapter 'Canarying Releases'",
         ),
     )
 
@@ -252,6 +261,10 @@ class EvalWithoutSlices(ChangeRule):
         use_instead=(
             "from sklearn.metrics import roc_auc_score\n\n"
             'by_country = df.groupby("country").apply(lambda g: roc_auc_score(g.y, g.score))\n'
+        ),
+        references=(
+            "Mitchell et al., 'Model Cards for Model Reporting' (FAT* 2019): disaggregated evaluation by group",
+            "fairlearn `MetricFrame`: metrics computed per sensitive or cohort feature",
         ),
     )
 
