@@ -518,18 +518,19 @@ def test_re_packing_when_the_counter_disagrees_with_the_estimate(server: Anthrop
     big = parse_unified_diff(
         _new_file("features/build.py", lines) + _new_file("uv.lock", ["x = 1"] * 500)
     )
-    server.count_scale = (
-        1.6  # our estimate is low for this text: the pass must shrink what it sends
-    )
-    server.script(tool_reply(review()))
+    # our estimate is low for this text: the pass must shrink what it sends
+    server.count_scale = 1.6
+    # and the repair request after an invalid answer must fit the budget too
+    server.script(text_reply("not json"), tool_reply(review()))
     result = run_llm_pass(
         change=big, findings=[], settings=settings(server, max_input_tokens=20_000), api_key="k"
     )
     assert result.status == "ok", result.notes
     counts = server.count_requests()
     assert len(counts) >= 2
-    sent = server.messages_requests()[0].body
-    assert server.count_for(sent) <= 20_000
+    assert len(server.messages_requests()) == 2
+    for req in server.messages_requests():
+        assert server.count_for(req.body) <= 20_000
     assert (
         result.usage.counted_input_tokens is not None
         and result.usage.counted_input_tokens <= 20_000
@@ -562,3 +563,19 @@ def test_usage_and_notes_serialise(server: AnthropicServer) -> None:
         "cache_read_input_tokens",
         "estimated_cost_usd",
     }
+
+
+def test_effort_default_sends_no_output_config(server: AnthropicServer) -> None:
+    server.script(tool_reply(good_review()))
+    run(server, effort="default")
+    assert "output_config" not in server.messages_requests()[0].body
+
+
+def test_an_answer_cut_off_at_max_tokens_is_repaired_with_a_hint(server: AnthropicServer) -> None:
+    partial = good_review()
+    del partial["observations"]
+    server.script(tool_reply(partial, stop="max_tokens"), tool_reply(good_review()))
+    result = run(server)
+    assert result.status == "ok"
+    feedback = server.messages_requests()[1].body["messages"][0]["content"]
+    assert "cut off at the output limit" in feedback

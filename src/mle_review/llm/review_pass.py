@@ -52,6 +52,9 @@ MAX_RETRY_AFTER = 60.0  # longer waits than this are a failure, not a pause
 MIN_REQUEST_SECONDS = 2.0  # do not start a request with less time than this left
 COUNT_ATTEMPTS = 4  # count_tokens rounds while re-packing to the budget
 MIN_DIFF_TOKENS = 400  # a budget that cannot show this much code is not worth a request
+FEEDBACK_RESERVE = 600  # input tokens kept free for the repair request's validation feedback
+MAX_FINDINGS_LISTED = 80  # deterministic findings offered for triage (most severe first)
+MAX_BODY_CHARS = 12_000
 
 
 class PassAbort(Exception):
@@ -190,7 +193,7 @@ def _prepare(
     change: LlmChange, findings: list[Finding], title: str, body: str, redactor: Redactor
 ) -> _Prompt:
     clean_title = redactor.text(sanitize_pr_text(title, 400), "pr-title.md")
-    clean_body = redactor.text(sanitize_pr_text(body, 20_000), "pr-description.md")
+    clean_body = redactor.text(sanitize_pr_text(body, MAX_BODY_CHARS), "pr-description.md")
     finding_lines: dict[str, set[int]] = {}
     for f in findings:
         finding_lines.setdefault(f.path, set()).update(range(f.line, max(f.end_line, f.line) + 1))
@@ -201,7 +204,7 @@ def _prepare(
     return _Prompt(
         title_block=wrap_untrusted("pr_title", clean_title or "(empty)"),
         body_block=wrap_untrusted("pr_description", clean_body or "(empty)"),
-        findings_block=render_findings(findings),
+        findings_block=render_findings(findings, MAX_FINDINGS_LISTED),
         body_text=clean_body,
         pieces=pieces,
         skipped_rows=skipped_rows,
@@ -217,7 +220,7 @@ def _params(settings: LlmSettings, text: str, max_tokens: int) -> dict[str, Any]
         "tools": [tool_definition()],
         "messages": [{"role": "user", "content": text}],
     }
-    if settings.effort is not None:
+    if settings.effort != "default":
         params["output_config"] = {"effort": settings.effort}
     return params
 
@@ -239,6 +242,7 @@ def _run(
     prompt = _prepare(change, findings, title, body, redactor)
 
     budget, max_out = _budget(settings, price)
+    budget -= FEEDBACK_RESERVE
 
     client = anthropic.Anthropic(
         api_key=key,
@@ -323,11 +327,12 @@ def plan_request(
     redactor = Redactor()
     prompt = _prepare(change, findings, title, body, redactor)
     budget, max_out = _budget(settings, price)
+    budget -= FEEDBACK_RESERVE
     text, sent, tokens = _fit(settings, prompt, budget, max_out, lambda _params, est: est)
     coverage = coverage_for(change, prompt.pieces, sent, prompt.skipped)
     return RequestPlan(
         model=settings.model,
-        budget_tokens=budget,
+        budget_tokens=budget + FEEDBACK_RESERVE,
         max_output_tokens=max_out,
         static_tokens=static_prefix_tokens(),
         input_tokens=tokens,
@@ -473,7 +478,12 @@ def _ask(
             else "no tool call in the answer"
         )
         return {}, {name: reason for name in SECTIONS}
-    return validate_sections(raw)
+    sections, errors = validate_sections(raw)
+    if errors and stop == "max_tokens":
+        errors = {
+            k: f"answer cut off at the output limit, be briefer; {v}" for k, v in errors.items()
+        }
+    return sections, errors
 
 
 def _json_from_text(message: Any) -> object:
@@ -499,7 +509,7 @@ def _retry(
     errors: dict[str, str],
 ) -> dict[str, list[Any]]:
     """The one repair request; valid sections of it. Its failure keeps the first answer's."""
-    feedback = "; ".join(f"{name}: {err}" for name, err in errors.items())[:1200]
+    feedback = "; ".join(f"{name}: {err}" for name, err in errors.items())[:900]
     left = [p for p in prompt.pieces if p not in sent]
     text = prompt.message(sent, left, coverage_for_line(prompt, sent), feedback)
     try:

@@ -11,7 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 LlmMode = Literal["off", "auto", "on"]
-Effort = Literal["low", "medium", "high"]
+Effort = Literal["low", "medium", "high", "default"]
 
 # The newest Sonnet-class alias in the installed SDK's ``ModelParam`` list
 # (anthropic 2.14: claude-sonnet-5-5; claude-sonnet-4-5 is on its deprecation list).
@@ -73,8 +73,8 @@ class LlmSettings(BaseModel):
     max_seconds: float = Field(default=180.0, alias="max-seconds", gt=0)
     # retries of rate-limited / overloaded / 5xx requests, honouring retry-after
     max_retries: int = Field(default=2, alias="max-retries", ge=0, le=5)
-    # output_config.effort; None leaves it to the model's default
-    effort: Effort | None = "medium"
+    # output_config.effort; "default" sends none (for models without the effort parameter)
+    effort: Effort = "medium"
     # let a finding the model judged a likely false positive drop one severity step
     demote_false_positives: bool = Field(default=False, alias="demote-false-positives")
     max_observations: int = Field(default=8, alias="max-observations", ge=0, le=50)
