@@ -563,3 +563,10 @@ def test_renamed_and_deleted_files(tmp_path: Path) -> None:
             ("new/loader.py", n) for n in inline_lines(head, "new/loader.py")
         }
         assert not [r for r in gh.requests if "gone.py" in r.path or "old/loader.py" in r.path]
+
+
+def test_llm_auto_without_a_key_stays_deterministic(gh: GitHubServer, action: Action) -> None:
+    result = action.pr("opened", "--llm", "auto")
+    assert result.code == 1, result.stderr
+    assert "LLM pass failed" not in result.stderr
+    assert len(gh.state.review_comments_on(7)) == 3

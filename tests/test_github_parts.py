@@ -379,3 +379,15 @@ def test_client_reads_files_diff_and_tree_from_the_server(tmp_path: Path) -> Non
         state.max_diff_files = 100
         with pytest.raises(DiffTooLarge, match="maximum number of files"):
             client.diff(7)
+
+
+def test_workspace_listing_skips_git_and_links(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    (ws / ".git").mkdir(parents=True)
+    (ws / ".git" / "HEAD").write_text("x")
+    (ws / "svc").mkdir()
+    (ws / "svc" / "requirements.txt").write_text("numpy==2.0\n")
+    (ws / "train.py").write_text("x = 1\n")
+    os.symlink(tmp_path, ws / "outside")
+    os.symlink(ws / "train.py", ws / "alias.py")
+    assert WorkspaceSource(ws).list_files() == ["svc/requirements.txt", "train.py"]

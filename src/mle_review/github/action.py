@@ -203,16 +203,11 @@ def _maybe_llm(
     if config.llm.mode == "off":
         return report
     try:
-        from mle_review import llm
+        from mle_review.llm.apply import apply_llm_pass
 
-        apply = getattr(llm, "apply_llm_pass", None)
-        if apply is None:
-            log(
-                "LLM pass requested but this version has no apply_llm_pass; deterministic review only"
-            )
-            return report
-        result = apply(report, changes, pull.title, pull.body, config.llm)
-        return result if isinstance(result, ReviewReport) else report
+        return apply_llm_pass(
+            report, changes, pull.title, pull.body, config.llm, review_config=config.review
+        )
     except Exception as exc:  # the LLM pass is optional; the deterministic review stands
         log(f"LLM pass failed ({type(exc).__name__}: {exc}); deterministic review only")
         return report

@@ -11,6 +11,7 @@ runner secret would otherwise end up quoted in a public comment).
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path, PurePosixPath
 
@@ -96,6 +97,20 @@ class WorkspaceSource:
         except ValueError:
             return None
         return resolved.read_bytes()
+
+    def list_files(self) -> list[str]:
+        """Regular files of the checkout (no ``.git``, no symlinks), for the review's dependency look-up."""
+        out: list[str] = []
+        for folder, dirs, files in os.walk(self.root, followlinks=False):
+            dirs[:] = [
+                d for d in dirs if d != ".git" and not os.path.islink(os.path.join(folder, d))
+            ]
+            rel = Path(folder).relative_to(self.root).as_posix()
+            for name in files:
+                full = os.path.join(folder, name)
+                if not os.path.islink(full):
+                    out.append(name if rel == "." else f"{rel}/{name}")
+        return sorted(out)
 
 
 class ApiSource:
