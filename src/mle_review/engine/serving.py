@@ -460,6 +460,7 @@ class ClassInfo:
     schema: bool  # a marshmallow/DRF-style schema whose ``load``/``is_valid`` validates
     fields: set[str]
     line: int
+    defaults: set[str] = field(default_factory=set)  # names used in field defaults (``MODEL_URI``)
 
 
 @dataclass
@@ -529,12 +530,22 @@ def schema_info(ctx: ModuleContext, _depth: int = 0) -> SchemaInfo:
                 parent = info.classes.get(s)
                 if parent is not None:
                     fields |= parent.fields
+            defaults: set[str] = set()
             for stmt in cls.body:
                 if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
                     fields.add(stmt.target.id)
                 elif isinstance(stmt, ast.Assign):
                     fields.update(t.id for t in stmt.targets if isinstance(t, ast.Name))
-            info.classes[cls.name] = ClassInfo(cls.name, validated, schema, fields, cls.lineno)
+                value = getattr(stmt, "value", None)
+                if isinstance(stmt, (ast.AnnAssign, ast.Assign)) and value is not None:
+                    defaults.update(
+                        dotted_name(n) or ""
+                        for n in ast.walk(value)
+                        if isinstance(n, (ast.Name, ast.Attribute))
+                    )
+            info.classes[cls.name] = ClassInfo(
+                cls.name, validated, schema, fields, cls.lineno, defaults
+            )
     return info
 
 

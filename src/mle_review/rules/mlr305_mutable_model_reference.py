@@ -59,6 +59,11 @@ _FILE_LOADERS = {
     "onnx.load",
     "safetensors.torch.load_file",
 }
+_MODEL_FILE = re.compile(
+    r"\.(pkl|pickle|joblib|pt|pth|ckpt|onnx|h5|keras|bin|safetensors|cbm|model|ubj|tflite|pb|mar|bst)\b"
+)
+_MODEL_DIRS = {"model", "models", "artifact", "artifacts", "checkpoint", "checkpoints", "weights"}
+_DOWNLOADERS = {"download_file", "download_fileobj", "download_to_filename", "get_object"}
 _METHOD_LOADERS = {
     "load_model",
     "from_pretrained",
@@ -339,6 +344,8 @@ class MutableModelReference(Rule):
             return "bentoml"
         if qual in _FILE_LOADERS:
             return "file"
+        if isinstance(call.func, ast.Attribute) and call.func.attr in _DOWNLOADERS:
+            return "download"
         if isinstance(call.func, ast.Attribute) and call.func.attr in _METHOD_LOADERS:
             return "method"
         if last_identifier(call.func) == "open" and isinstance(call.func, ast.Name):
@@ -411,13 +418,8 @@ class MutableModelReference(Rule):
         known = text.replace(_UNKNOWN, "/")
         tokens = _tokens(known)
         mutable = tokens & _MUTABLE_TOKENS
-        if mutable and (
-            kind != "open"
-            or re.search(
-                r"\.(pkl|pickle|joblib|pt|pth|onnx|h5|keras|bin|safetensors|json|cbm|txt|model)\b",
-                known,
-            )
-        ):
+        generic = kind in ("open", "download") or (kind == "file" and self._generic_opener(call))
+        if mutable and (not generic or _MODEL_FILE.search(known) or tokens & _MODEL_DIRS):
             word = sorted(mutable)[0]
             return Hit.at(
                 call,
@@ -425,6 +427,10 @@ class MutableModelReference(Rule):
                 "the served artifact changes without a deploy and a rollback cannot name the previous one",
             )
         return None
+
+    def _generic_opener(self, call: ast.Call) -> bool:
+        """``fsspec.open``/``smart_open.open`` read any file, not only models."""
+        return (last_identifier(call.func) or "") == "open"
 
     def _overwritten(
         self, call: ast.Call, text: str, writes: dict[str, list[Written]]

@@ -32,6 +32,23 @@ from mle_review.rules.base import Hit, Rule, RuleDoc, register
 
 _VERSION_TOKENS = {"version", "revision", "artifact", "digest", "checkpoint", "versions"}
 _MODEL_REF_TAILS = {"id", "uri", "tag", "sha", "hash", "ref", "key"}
+_MODEL_NOUNS = {
+    "model",
+    "ranker",
+    "classifier",
+    "clf",
+    "regressor",
+    "estimator",
+    "predictor",
+    "scorer",
+    "pipeline",
+    "booster",
+    "detector",
+    "encoder",
+    "embedder",
+    "forecaster",
+    "recommender",
+}
 _WRITE_METHODS = {
     "to_parquet",
     "to_csv",
@@ -65,7 +82,7 @@ def version_like(name: str) -> bool:
         return True
     if tokens[-2:] == ["run", "id"] or tokens == ["sha"] or tokens[-2:] == ["git", "sha"]:
         return True
-    return "model" in tokens[:-1] and tokens[-1] in _MODEL_REF_TAILS
+    return tokens[-1] in _MODEL_REF_TAILS and bool(set(tokens[:-1]) & _MODEL_NOUNS)
 
 
 class _Evidence:
@@ -121,7 +138,7 @@ class _Evidence:
         if isinstance(call.func, ast.Name) and ident[:1].isupper():
             info = self.schemas.classes.get(ident)
             if info is not None:
-                return any(version_like(f) for f in info.fields)
+                return any(version_like(f) for f in info.fields | info.defaults)
             return ident in self.schemas.unresolved
         resolved = resolve_function(self.ctx, call)
         if resolved is not None and depth < 2:

@@ -329,6 +329,10 @@ class InferenceDependencyWithoutTimeout(Rule):
                 return self._client_of(ctx, recv.func.value, clients)
             return "", None
         parts = name.split(".")
+        func = ctx.enclosing_function(recv)
+        local = f"{id(func)}:{parts[0]}" if func is not None else None
+        if local is not None and local in clients:
+            return parts[0], clients[local]
         for i in range(len(parts), 0, -1):
             prefix = ".".join(parts[:i])
             if prefix in clients:
@@ -446,6 +450,9 @@ def _clients(ctx: ModuleContext) -> dict[str, Client]:
             name = dotted_name(target)
             if name is None:
                 continue
+            func = ctx.enclosing_function(node)
+            if func is not None and "." not in name:
+                name = f"{id(func)}:{name}"  # a local: do not mix it up with a same-named one elsewhere
             if isinstance(value, ast.Call):
                 qual = ctx.qualname(value) or ""
                 if (qual.endswith("Config") and "botocore" in qual) or (
