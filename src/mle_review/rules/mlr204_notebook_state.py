@@ -212,31 +212,27 @@ class NotebookState(Rule):
             count = cell.execution_count
             if count is None:
                 if cell.index < last_executed:
-                    problems.append((cell, "was not executed although later cells were"))
+                    problems.append((cell, "a cell above executed ones was never run"))
                 continue
-            if previous is None and count > 1:
-                problems.append((cell, f"is the first executed cell but has count {count}"))
-            elif previous is not None and count <= previous:
-                problems.append(
-                    (cell, f"ran before the cell above it (count {count} after {previous})")
-                )
-            elif previous is not None and count > previous + 1:
-                problems.append((cell, f"jumps from count {previous} to {count}"))
+            if previous is not None and count <= previous:
+                problems.append((cell, "cells ran out of order"))
+            elif count > (previous or 0) + 1:
+                problems.append((cell, "execution counts have gaps (cells re-run or deleted)"))
             previous = count
         if not problems:
             return
-        first_cell, reason = problems[0]
-        line = _first_code_line(ctx, nb, first_cell.index)
+        line = _first_code_line(ctx, nb, problems[0][0].index)
         if line is None:
             return
+        kinds = list(dict.fromkeys(reason for _, reason in problems))
         counts = [("-" if c.execution_count is None else str(c.execution_count)) for c in cells]
         shown = ", ".join(counts[:20]) + (", ..." if len(counts) > 20 else "")
-        more = f" and {len(problems) - 1} more cell(s)" if len(problems) > 1 else ""
         yield Hit(
             line=line,
             message=(
-                f"notebook state is not reproducible: this cell {reason}{more} (execution counts in cell order: "
-                f"{shown}); the saved outputs came from a kernel state a top-to-bottom run does not recreate"
+                f"notebook state is not reproducible: {'; '.join(kinds)}, starting at this cell (execution "
+                f"counts in cell order: {shown}); the saved outputs came from a kernel state a top-to-bottom "
+                "run does not recreate"
             ),
             fix="Restart the kernel and run all cells (or `jupyter nbconvert --to notebook --execute --inplace`) before committing.",
         )

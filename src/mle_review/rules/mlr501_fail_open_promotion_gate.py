@@ -32,12 +32,17 @@ from mle_review.rules.base import Hit, Rule, RuleDoc, register
 Polarity = Literal["pass", "fail"]
 
 # Matched against snake_case names (CamelCase class names are converted first), word by word.
+# Strong: the name alone says "this decides a promotion".
 _GATE_FUNC = re.compile(
-    r"(^|_)(promot\w*|gate|gates|gated|gating|deploy\w*|release|ship|shippable|publish|approv\w*|champion|"
-    r"challenger|acceptance|guard|go_no_go|signoff|sign_off)($|_)|register_(model|if|best|candidate)|"
-    r"(maybe|should|can)_(register|promote|deploy|ship)|"
-    r"(check|validate|verify|enforce|evaluate)_(metric|metrics|threshold|thresholds|quality|model|criteria|slo|gate|gates)|"
-    r"(^|_)meets_|(^|_)passes_|quality_(check|gate)|is_better|beats_"
+    r"(^|_)(promot\w*|gate|gates|gated|gating|deploy|deployment_trigger|release|ship|shippable|approv\w*|"
+    r"champion|challenger|acceptance|go_no_go|signoff|sign_off)($|_)|register_(model|if|best|candidate)|"
+    r"(maybe|should|can)_(register|promote|deploy|ship)|(^|_)meets_|(^|_)passes_|quality_gate|is_better|beats_|"
+    r"good_enough|ready_for_(prod|production|release)"
+)
+# Weak: a check of metrics/thresholds; gate code only in a module that also promotes or deploys.
+_CHECK_FUNC = re.compile(
+    r"(check|validate|verify|enforce|evaluate|assert)_(metric|metrics|threshold|thresholds|quality|model|criteria|"
+    r"slo|slos|performance|candidate)"
 )
 # File and folder names that make a whole module gate code ("deploy" is left out: it often holds serving code).
 _GATE_PATH = re.compile(
@@ -45,7 +50,7 @@ _GATE_PATH = re.compile(
 )
 _THRESHOLD = re.compile(
     r"threshold|(^|_)min($|_)|(^|_)max($|_)|minimum|maximum|floor|ceiling|limit|bound|baseline|champion|"
-    r"target|gate|criteria|tolerance|budget|required|acceptance|slo|(^|_)(lo|hi)($|_)|cutoff|bar$",
+    r"target|gate|criteria|tolerance|budget|required|acceptance|slo|(^|_)(lo|hi|cap)($|_)|cutoff|bar$",
     re.I,
 )
 _METRIC = re.compile(
@@ -53,16 +58,20 @@ _METRIC = re.compile(
     r"latency|kpi|ndcg|map|brier|ece|calibration",
     re.I,
 )
+# Matched against the last segment of a call name, snake_cased.
 _PROMOTION_CALL = re.compile(
-    r"promot|deploy|transition_model_version_stage|set_registered_model_alias|register_model|"
-    r"create_model_version|update_endpoint|push_to_hub|copy_to_prod|upload_model|mark_prod|set_alias|"
-    r"(release|publish|ship|rollout)_(model|version|artifact|candidate)",
-    re.I,
+    r"promot|(^|_)deploy($|_)|^(create|update|patch)_deployment$|rollout|transition_model_version_stage|"
+    r"set_registered_model_alias|register_model|create_model_version|update_endpoint|push_to_hub|copy_to_prod|"
+    r"upload_model|set_alias|mark_prod|(release|publish|ship)_(model|version|artifact|candidate)"
+)
+_PROMOTION_HINT = re.compile(
+    r"promot|champion|challenger|registry|register_model|model_version|deploy|canary|rollout", re.I
 )
 _FAIL_WORD = re.compile(
     r"^(fail|fails|failed|failing|failure|failures|violation|violations|violated|breach|breaches|breached|"
     r"regress|regressed|regression|regressions|below|worse|block|blocked|blocking|blockers?|reject|rejected|"
-    r"problem|problems|error|errors|issue|issues|broken|missing|bad|degraded|degradation|low|high)$"
+    r"problem|problems|error|errors|issue|issues|broken|missing|bad|degraded|degradation|low|high|reasons|"
+    r"rejections|blockers)$"
 )
 _PASS_WORD = re.compile(
     r"^(pass|passes|passed|passing|ok|okay|approved|approve|ready|shippable|promotable|valid|success|"
@@ -70,6 +79,12 @@ _PASS_WORD = re.compile(
     r"result|results|verdict|decision|promote|deploy|ship)$"
 )
 _NEGATION = frozenset({"not", "no", "non", "never"})
+# Metrics that live in [0, 1], so a default of 1.0 is the best possible value.
+_BOUNDED_METRIC = re.compile(
+    r"auc|f1|accuracy|(^|_)acc($|_)|precision|recall|ratio|parity|rate|score|r2|(^|_)ap($|_)|map|ndcg|iou|dice|"
+    r"coverage|share|fraction|prob|impact|specificity|sensitivity",
+    re.I,
+)
 _SOFT_THRESHOLD = re.compile(r"warn|soft|alert|notice|info|advis", re.I)
 _LOG_CALL = re.compile(
     r"^(print|pprint|warnings\.warn|traceback\.print_exc|click\.echo|click\.secho|typer\.echo|st\.(warning|write|info))$"
@@ -80,9 +95,14 @@ _LOG_CALL = re.compile(
 _BOOLEAN_FUNC = re.compile(
     r"^(passes|meets|is_|can_|should_|has_|beats|ok_|check_passes|gate_passes)", re.I
 )
+# Calls that evaluate a check (snake_cased last segment of the call name).
 _CHECK_CALL = re.compile(
-    r"(check|validate|verify|assert|ensure|require|gate|evaluate|compare|meets|passes|threshold|criteria|guard|enforce)",
-    re.I,
+    r"^(check|validate|verify|assert|ensure|require|evaluate|compare|enforce|gate|apply_gate|run_gate)(_|$)|"
+    r"_(gate|gates|check|checks|threshold|thresholds|criteria)$|^(passes|meets)(_|$)"
+)
+# Names of mappings and variables that hold limits or settings, not measured values.
+_CONFIGISH = re.compile(
+    r"config|cfg|conf$|settings|params|policy|constraint|requirement|spec$|option", re.I
 )
 _ERROR_GATE_NAME = re.compile(r"metric|score|result|eval", re.I)
 
@@ -185,6 +205,11 @@ class _Analysis:
             if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
         }
         self._gate_scope_cache: dict[int, bool] = {}
+        self.module_promotes = any(_is_promotion_call(c) for c in ctx.calls) or any(
+            _PROMOTION_HINT.search(n.id if isinstance(n, ast.Name) else n.attr)
+            for n in ast.walk(ctx.tree)
+            if isinstance(n, (ast.Name, ast.Attribute))
+        )
 
     # -- where are we ---------------------------------------------------------------
 
@@ -193,28 +218,29 @@ class _Analysis:
         return func if func is not None else self.ctx.tree
 
     def promotes(self, scope: ast.AST) -> list[ast.Call]:
-        return [
-            n
-            for n in walk_scope(scope)
-            if isinstance(n, ast.Call)
-            and _PROMOTION_CALL.search((dotted_name(n.func) or "").rsplit(".", 1)[-1])
-        ]
+        return [n for n in walk_scope(scope) if isinstance(n, ast.Call) and _is_promotion_call(n)]
 
     def is_gate(self, node: ast.AST) -> bool:
+        """Gate code: a gate-named file or function, a function that promotes, or a metric check
+        (``check_metrics``...) in a module that is about promotion or deployment."""
         if self.gate_file:
             return True
+        weak = False
         cur: ast.AST | None = node
         while cur is not None:
-            if isinstance(
-                cur, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-            ) and _GATE_FUNC.search(_snake(cur.name)):
-                return True
+            if isinstance(cur, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                name = _snake(cur.name)
+                if _GATE_FUNC.search(name):
+                    return True
+                weak = weak or bool(_CHECK_FUNC.search(name))
             cur = self.ctx.parents.get(cur)
         scope = self.scope(node)
         key = id(scope)
         if key not in self._gate_scope_cache:
             self._gate_scope_cache[key] = bool(self.promotes(scope))
-        return self._gate_scope_cache[key]
+        if self._gate_scope_cache[key]:
+            return True
+        return weak and self.module_promotes
 
     # -- what do the conditions mean ----------------------------------------------------
 
@@ -268,7 +294,7 @@ class _Analysis:
                 holder = dotted_name(node.func.value) or ""
                 if self.name_polarity(holder) == "fail":
                     return "fail"
-            if _PROMOTION_CALL.search(last):
+            if _is_promotion_call(node):
                 return "pass"
         if isinstance(node, (ast.Assign, ast.AugAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -479,16 +505,19 @@ class _Analysis:
             mapping, key, default = call.args[0], call.args[1], call.args[2]
         else:
             return
-        if not (self.is_gate(call) or self.metricish(mapping)):
+        if not self.is_gate(call) or self._settingish(mapping) or self._settingish(key):
             return
+        holder = self.ctx.parents.get(call)
+        if isinstance(holder, ast.Assign) and any(self._settingish(t) for t in holder.targets):
+            return  # a threshold read from config with a default, not a measured metric
         for cmp, metric_on_left in self._comparisons_of(call):
             other = cmp.comparators[0] if metric_on_left else cmp.left
-            if not (self.is_gate(cmp) or self.thresholdish(other)):
-                continue
             op = cmp.ops[0]
             if not metric_on_left:
                 op = _FLIPPED.get(type(op), op)
-            satisfied = _satisfies(default, op, other)
+            names = [ast.unparse(key), *(ast.unparse(t) for t in getattr(holder, "targets", []))]
+            bounded = any(_BOUNDED_METRIC.search(n) for n in names)
+            satisfied = _satisfies(default, op, other, bounded)
             if satisfied is None:
                 continue
             use = self.use(cmp)
@@ -505,34 +534,66 @@ class _Analysis:
                 )
                 return
 
+    def _keeps_value(self, parent: ast.AST, node: ast.AST) -> bool:
+        """Does ``parent`` pass ``node``'s value on unchanged enough for a default to survive?"""
+        if isinstance(parent, (ast.ListComp, ast.GeneratorExp, ast.SetComp)):
+            return parent.elt is node
+        if isinstance(parent, (ast.List, ast.Tuple, ast.Set)):
+            return not isinstance(self.ctx.parents.get(parent), ast.Assign)
+        if isinstance(parent, ast.Call):
+            return dotted_name(parent.func) in ("min", "max", "float", "round", "abs")
+        if isinstance(parent, ast.IfExp):
+            return node is not parent.test
+        return False
+
     def _comparisons_of(self, call: ast.Call) -> Iterator[tuple[ast.Compare, bool]]:
-        parent = self.ctx.parents.get(call)
+        """Comparisons the looked-up value reaches: directly, or through a variable it is assigned to.
+
+        Wrappers that keep a default's value are followed: ``min([m.get(k, 1.0) for ...])``,
+        ``x if cond else y``, and tuple assignments ``a, b = m.get(...), m.get(...)``.
+        """
+        node: ast.AST = call
+        parent = self.ctx.parents.get(node)
+        while parent is not None and self._keeps_value(parent, node):
+            node, parent = parent, self.ctx.parents.get(parent)
         if (
             isinstance(parent, ast.Compare)
             and len(parent.ops) == 1
             and isinstance(parent.ops[0], _ORDER)
         ):
-            yield parent, parent.left is call
+            yield parent, parent.left is node
             return
+        name: str | None = None
+        assign: ast.AST | None = None
         if (
             isinstance(parent, ast.Assign)
             and len(parent.targets) == 1
             and isinstance(parent.targets[0], ast.Name)
         ):
-            name = parent.targets[0].id
-            for node in walk_scope(self.scope(call)):
-                if (
-                    isinstance(node, ast.Compare)
-                    and len(node.ops) == 1
-                    and isinstance(node.ops[0], _ORDER)
-                    and node.lineno >= parent.lineno
-                ):
-                    if isinstance(node.left, ast.Name) and node.left.id == name:
-                        yield node, True
-                    elif (
-                        isinstance(node.comparators[0], ast.Name) and node.comparators[0].id == name
-                    ):
-                        yield node, False
+            name, assign = parent.targets[0].id, parent
+        elif isinstance(parent, ast.Tuple) and isinstance(self.ctx.parents.get(parent), ast.Assign):
+            holder = self.ctx.parents.get(parent)
+            assert isinstance(holder, ast.Assign)
+            target = holder.targets[0] if len(holder.targets) == 1 else None
+            index = next((i for i, e in enumerate(parent.elts) if e is node), -1)
+            if isinstance(target, ast.Tuple) and 0 <= index < len(target.elts):
+                element = target.elts[index]
+                if isinstance(element, ast.Name):
+                    name, assign = element.id, holder
+        if name is None or assign is None:
+            return
+        start = getattr(assign, "lineno", 0)
+        for other in walk_scope(self.scope(call)):
+            if (
+                isinstance(other, ast.Compare)
+                and len(other.ops) == 1
+                and isinstance(other.ops[0], _ORDER)
+                and other.lineno >= start
+            ):
+                if isinstance(other.left, ast.Name) and other.left.id == name:
+                    yield other, True
+                elif isinstance(other.comparators[0], ast.Name) and other.comparators[0].id == name:
+                    yield other, False
 
     # 2a. "auc" in m and m["auc"] < x  (fail)   /  "auc" not in m or m["auc"] >= x  (pass)
     def guarded_comparison(self, node: ast.BoolOp) -> Iterator[_Finding]:
@@ -547,16 +608,22 @@ class _Analysis:
         ]
         if not guards or not compares:
             return
-        if not (
-            self.is_gate(node)
-            or any(
-                self.thresholdish(c.comparators[0]) or self.thresholdish(c.left) for c in compares
-            )
-        ):
+        if not self.is_gate(node):
             return
         first = guards[0][1]
         assert first is not None
         mapping, present = first
+        guard_expr = guards[0][0]
+        tested = (
+            guard_expr.comparators[0]
+            if isinstance(guard_expr, ast.Compare)
+            and isinstance(guard_expr.ops[0], (ast.In, ast.NotIn))
+            else None
+        )
+        if self._settingish(tested if tested is not None else ast.Name(id=mapping)):
+            return  # an optional threshold (``max_rows is not None and ...``) is configuration, not a metric
+        if not any(mapping in ast.unparse(c) for c in compares):
+            return
         use = self.use(node)
         fail_open = (isinstance(node.op, ast.And) and present and use == "fail") or (
             isinstance(node.op, ast.Or) and not present and use == "pass"
@@ -583,12 +650,54 @@ class _Analysis:
         ]
         if not inner or not any(isinstance(s.test, (ast.Compare, ast.BoolOp)) for s in inner):
             return
+        later = self._absence_handler(node)
+        if later is not None and self.block_action(later.body) == "fail":
+            return
+        if later is not None and self.is_log_only(later.body):
+            yield _Finding(
+                later,
+                f"when the metric is missing from `{found[0]}` this branch only logs, and the gate goes on as if "
+                "the check had passed",
+                "Record a missing metric as a failure (raise / exit non-zero / append to the failures) instead of logging it.",
+            )
+            return
         yield _Finding(
             node,
             f"`if {ast.unparse(node.test)}:` wraps the failing check, so when the metric is missing from "
             f"`{found[0]}` nothing fails and promotion goes ahead",
             "Add an `else:` branch that fails the gate (raise / exit non-zero / record a failure) when the metric is absent.",
         )
+
+    def _absence_handler(self, node: ast.If) -> ast.If | None:
+        """For ``if k in m: found = True ...``, the later ``if not found:`` that handles absence."""
+        flags = {
+            t.id
+            for stmt in node.body
+            if isinstance(stmt, ast.Assign)
+            and isinstance(stmt.value, ast.Constant)
+            and stmt.value.value is True
+            for t in stmt.targets
+            if isinstance(t, ast.Name)
+        }
+        if not flags:
+            return None
+        for other in walk_scope(self.scope(node)):
+            if (
+                isinstance(other, ast.If)
+                and other.lineno > node.lineno
+                and isinstance(other.test, ast.UnaryOp)
+                and isinstance(other.test.op, ast.Not)
+                and isinstance(other.test.operand, ast.Name)
+                and other.test.operand.id in flags
+            ):
+                return other
+        return None
+
+    def _settingish(self, expr: ast.AST | None) -> bool:
+        """Thresholds and configuration: ``cfg``, ``thresholds``, ``"min_auc"``, ``max_rows``."""
+        if expr is None:
+            return False
+        return any(_CONFIGISH.search(t) or _THRESHOLD.search(t) for t in identifiers(expr))
 
     # 3. for name, floor in GATES.items(): if name not in metrics: continue
     def skip_missing(self, node: ast.If) -> Iterator[_Finding]:
@@ -616,12 +725,50 @@ class _Analysis:
             return
         if not (self.is_gate(node) or self.thresholdish(loop.iter) or self.metricish(loop.iter)):
             return
+        if not self._metric_lookup(found[0], node):
+            return
+        # the loop must be a gate: after the skip it compares against thresholds or records failures
+        rest = [s for s in loop.body if getattr(s, "lineno", 0) > node.lineno]
+        if not any(self._gate_statement(s) for s in rest):
+            return
         yield _Finding(
             node,
             f"the gate loop `continue`s when `{found[0]}` has no value, so a required metric that is missing is "
             "silently skipped instead of failing the gate",
             'Record the missing metric as a failure (`failures.append(f"{name}: missing")`) instead of `continue`.',
         )
+
+    def _metric_lookup(self, text: str, at: ast.AST) -> bool:
+        """Is ``text`` a metrics mapping, or a variable read out of one (``value = metrics.get(name)``)?"""
+        if any(_METRIC.search(t) for t in re.findall(r"\w+", text)):
+            return True
+        for node in walk_scope(self.scope(at)):
+            if (
+                isinstance(node, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id == text for t in node.targets)
+                and isinstance(node.value, (ast.Call, ast.Subscript))
+            ):
+                base = node.value.func if isinstance(node.value, ast.Call) else node.value
+                holder = base.value if isinstance(base, (ast.Attribute, ast.Subscript)) else base
+                if self.metricish(holder):
+                    return True
+        return False
+
+    def _gate_statement(self, stmt: ast.stmt) -> bool:
+        for node in [stmt, *walk_scope(stmt)]:
+            if self._action(node) == "fail":
+                return True
+            if (
+                isinstance(node, ast.Compare)
+                and isinstance(node.ops[0], _ORDER)
+                and any(self._threshold_named(s) for s in [node.left, *node.comparators])
+            ):
+                return True
+        return False
+
+    @staticmethod
+    def _threshold_named(expr: ast.AST) -> bool:
+        return any(_THRESHOLD.search(tok) for tok in identifiers(expr))
 
     # 4. try: check() except Exception: pass / log / return True
     def swallowed(self, node: ast.Try) -> Iterator[_Finding]:
@@ -654,21 +801,26 @@ class _Analysis:
             for node in [stmt, *walk_scope(stmt)]:
                 if isinstance(node, ast.Call):
                     name = dotted_name(node.func) or ""
-                    last = name.rsplit(".", 1)[-1]
-                    if _PROMOTION_CALL.search(last) and not _CHECK_CALL.search(last):
+                    last = _snake(name.rsplit(".", 1)[-1])
+                    if _is_promotion_call(node) and not _CHECK_CALL.search(last):
                         continue
-                    if _CHECK_CALL.search(last) or ("metric" in name.lower() and "log" not in last):
+                    if _CHECK_CALL.search(last) or re.search(
+                        r"(^|_)(get|load|read|fetch)_\w*metric", last
+                    ):
                         return True
                 if isinstance(node, ast.Raise):
                     return True
+                if isinstance(node, ast.Compare) and isinstance(node.ops[0], _ORDER):
+                    sides = [node.left, *node.comparators]
+                    if any(self._threshold_named(x) for x in sides) or (
+                        any(numeric_literal(x) is not None for x in sides)
+                        and any(self.metricish(x) for x in sides)
+                    ):
+                        return True
                 if (
-                    isinstance(node, ast.Compare)
-                    and isinstance(node.ops[0], _ORDER)
-                    and (self.thresholdish(node.comparators[0]) or self.metricish(node.left))
-                ):
-                    return True
-                if isinstance(node, ast.Subscript) and _ERROR_GATE_NAME.search(
-                    dotted_name(node.value) or ""
+                    isinstance(node, ast.Subscript)
+                    and isinstance(node.ctx, ast.Load)
+                    and _ERROR_GATE_NAME.search(dotted_name(node.value) or "")
                 ):
                     return True
         return False
@@ -718,7 +870,9 @@ class _Analysis:
                     self.metricish(s) for s in sides
                 ):
                     test_ok = True
-            if isinstance(sub, ast.Call) and _CHECK_CALL.search(dotted_name(sub.func) or ""):
+            if isinstance(sub, ast.Call) and _CHECK_CALL.search(
+                _snake((dotted_name(sub.func) or "").rsplit(".", 1)[-1])
+            ):
                 test_ok = True
         if not test_ok:
             return
@@ -767,29 +921,42 @@ class _Analysis:
         return None
 
     def _returns_verdict(self, name: str) -> bool:
-        func = self._function(name)
-        if func is not None:
-            raises = False
-            verdict = False
-            for node in walk_scope(func):
-                if isinstance(node, ast.Raise):
-                    raises = True
-                if isinstance(node, ast.Return) and node.value is not None:
-                    v = node.value
-                    if (
-                        isinstance(v, (ast.Compare, ast.BoolOp))
-                        or (isinstance(v, ast.Constant) and isinstance(v.value, bool))
-                        or (
-                            isinstance(v, ast.Call)
-                            and dotted_name(v.func) in ("all", "any", "bool")
-                        )
-                        or (isinstance(v, ast.UnaryOp) and isinstance(v.op, ast.Not))
-                    ):
-                        verdict = True
-            return verdict and not raises
-        return bool(_BOOLEAN_FUNC.search(name)) and bool(
-            _GATE_FUNC.search(_snake(name)) or _METRIC.search(name)
+        """A check whose only output is a boolean verdict (so ignoring it ignores the gate).
+
+        Its name must say it checks something, or its returned comparison must involve a threshold;
+        helpers that return a success flag (send a message, register a model) are not checks.
+        """
+        if _PROMOTION_CALL.search(_snake(name)):
+            return False
+        checkish = bool(
+            _CHECK_CALL.search(_snake(name))
+            or _BOOLEAN_FUNC.search(name)
+            or _GATE_FUNC.search(_snake(name))
         )
+        func = self._function(name)
+        if func is None:
+            return bool(_BOOLEAN_FUNC.search(name)) and bool(
+                _GATE_FUNC.search(_snake(name)) or _METRIC.search(name)
+            )
+        raises = verdict = against_threshold = False
+        for node in walk_scope(func):
+            if isinstance(node, ast.Raise):
+                raises = True
+            if isinstance(node, ast.Return) and node.value is not None:
+                v = node.value
+                if (
+                    isinstance(v, (ast.Compare, ast.BoolOp))
+                    or (isinstance(v, ast.Constant) and isinstance(v.value, bool))
+                    or (isinstance(v, ast.Call) and dotted_name(v.func) in ("all", "any", "bool"))
+                    or (isinstance(v, ast.UnaryOp) and isinstance(v.op, ast.Not))
+                ):
+                    verdict = True
+                    against_threshold = against_threshold or any(
+                        isinstance(c, ast.Compare)
+                        and any(self._threshold_named(x) for x in [c.left, *c.comparators])
+                        for c in ast.walk(v)
+                    )
+        return verdict and not raises and (checkish or against_threshold)
 
     # 6b. ok = check_gates(metrics); ...; promote()   (ok never consulted)
     def unused_result(self, node: ast.Assign) -> Iterator[_Finding]:
@@ -804,7 +971,11 @@ class _Analysis:
         local = self._function(last)
         if not (
             self._returns_verdict(last)
-            or (local is None and _GATE_FUNC.search(_snake(last)) and _CHECK_CALL.search(last))
+            or (
+                local is None
+                and _GATE_FUNC.search(_snake(last))
+                and _CHECK_CALL.search(_snake(last))
+            )
         ):
             return
         if not self.is_gate(node):
@@ -889,8 +1060,12 @@ _FLIPPED: dict[type[ast.cmpop], ast.cmpop] = {
 }
 
 
-def _satisfies(default: ast.expr, op: ast.cmpop, other: ast.expr) -> bool | None:
-    """Does ``default <op> other`` hold? None when it cannot be told statically."""
+def _satisfies(default: ast.expr, op: ast.cmpop, other: ast.expr, bounded: bool) -> bool | None:
+    """Does ``default <op> other`` hold? None when it cannot be told statically.
+
+    Without a literal threshold: infinities and zero are judged for any metric; 1.0 only for metrics
+    bounded by 1 (AUC, F1, ratios, rates...), whose thresholds lie below it.
+    """
     if ast.dump(default) == ast.dump(other):
         return isinstance(op, (ast.GtE, ast.LtE))
     value = numeric_literal(default)
@@ -908,15 +1083,16 @@ def _satisfies(default: ast.expr, op: ast.cmpop, other: ast.expr) -> bool | None
     high = isinstance(op, (ast.Gt, ast.GtE))
     if math.isinf(value):
         return (value > 0) == high
-    if high:
-        if value >= 1.0:
-            return True
-        if value <= 0.0:
-            return False
-        return None
     if value <= 0.0:
-        return True
+        return not high
+    if value >= 1.0 and bounded:
+        return high
     return None
+
+
+def _is_promotion_call(call: ast.Call) -> bool:
+    name = dotted_name(call.func) or ""
+    return bool(_PROMOTION_CALL.search(_snake(name.rsplit(".", 1)[-1])))
 
 
 def _snake(name: str) -> str:

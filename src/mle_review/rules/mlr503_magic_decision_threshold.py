@@ -11,12 +11,16 @@ from mle_review.rules._pipeline_common import scope_body, walk_scope
 from mle_review.rules.base import Hit, Rule, RuleDoc, register
 
 # A name that by itself says "probability-like model output".
-_STRONG = re.compile(r"prob|confidence|likelihood|propensity", re.I)
+_STRONG = re.compile(
+    r"proba|(^|_)(probs?|probabilit\w*|confidences?|likelihoods?|propensit\w*)($|_)|^p_(churn|fraud|default|click|buy|positive)",
+    re.I,
+)
 # Names that are probabilities only when they come from a model call.
 _WEAK = re.compile(r"pred|score|risk|y_?hat|output|^out$|^p$|^p_", re.I)
 # Names that look like scores but are monitoring or data-quality statistics, not decisions.
 _NOT_DECISION = re.compile(
-    r"drift|psi|p_?val|ks_|missing|null|ratio|rate|fraction|share|corr|similar|coverage|auc|f1|precision|recall|accuracy",
+    r"drift|psi|p_?val|ks_|missing|null|ratio|rate|fraction|share|corr|similar|coverage|auc|f1|precision|"
+    r"recall|accuracy|interval|width|level|calibration|ece|brier",
     re.I,
 )
 _MODEL_CALL = re.compile(
