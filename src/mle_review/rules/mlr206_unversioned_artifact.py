@@ -154,6 +154,8 @@ class UnversionedArtifact(Rule):
                 continue
             if text and PurePosixPath(text).name in dvc_outputs:
                 continue
+            if _returned_to_orchestrator(ctx, call, dest):
+                continue
             shown = text or ast.unparse(dest)
             yield Hit.at(
                 call,
@@ -439,6 +441,25 @@ def _dvc_outputs(ctx: ModuleContext) -> set[str]:
         if PurePosixPath(text.path).name in ("dvc.yaml", "dvc.lock"):
             names.update(PurePosixPath(tok).name for tok in re.findall(r"[\w./-]+\.\w+", text.text))
     return names
+
+
+_VERSIONING_ORCHESTRATORS = ("zenml", "kfp", "flytekit", "dagster", "metaflow")
+
+
+def _returned_to_orchestrator(ctx: ModuleContext, call: ast.Call, dest: ast.expr) -> bool:
+    """A step of an artifact-versioning orchestrator that returns the saved path hands it over for versioning."""
+    if not ctx.imports.imports_any(*_VERSIONING_ORCHESTRATORS):
+        return False
+    func = ctx.enclosing_function(call)
+    names = {n.id for n in ast.walk(dest) if isinstance(n, ast.Name)}
+    if func is None or not names:
+        return False
+    return any(
+        isinstance(node, ast.Return)
+        and node.value is not None
+        and names & {n.id for n in ast.walk(node.value) if isinstance(n, ast.Name)}
+        for node in ast.walk(func)
+    )
 
 
 def _fixed_run(ctx: ModuleContext, call: ast.Call) -> str | None:

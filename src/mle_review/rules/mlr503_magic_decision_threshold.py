@@ -27,6 +27,10 @@ _MODEL_CALL = re.compile(
     r"(^|\.)(predict_proba|predict|decision_function|predict_log_proba|sigmoid|softmax|expit|forward|"
     r"__call__|score_samples|inference|infer|run)$"
 )
+# Objects whose `.probability`/`.confidence` is a model's output (not a rule's or a pattern's).
+_PREDICTION_OWNER = re.compile(
+    r"pred|result|output|response|score|inference|model|classif|detection|label", re.I
+)
 _ORDER_OPS = (ast.Gt, ast.GtE, ast.Lt, ast.LtE)
 
 
@@ -174,9 +178,10 @@ class MagicDecisionThreshold(Rule):
                 return self._probability(ctx, cmp, base.func.value)
             return None
         if isinstance(base, ast.Attribute):
-            if _NOT_DECISION.search(base.attr):
+            if _NOT_DECISION.search(base.attr) or not _STRONG.search(base.attr):
                 return None
-            return f"`{text}`" if _STRONG.search(base.attr) else None
+            owner = dotted_name(base.value) or ""
+            return f"`{text}`" if _PREDICTION_OWNER.search(owner) else None
         if not isinstance(base, ast.Name) or _NOT_DECISION.search(base.id):
             return None
         if _STRONG.search(base.id):
