@@ -178,12 +178,15 @@ def test_new_unsafe_loader_introduced_blocks(tmp_path: Path, review: Review) -> 
 def test_new_leak_introduced_blocks(tmp_path: Path, review: Review) -> None:
     repo = Repo(tmp_path / "r", BASE)
     leaky = TRAIN.replace(
-        "    X_train, X_test",
-        "    from sklearn.preprocessing import StandardScaler\n"
-        "    X = StandardScaler().fit_transform(df.drop(columns='y'))\n"
-        "    X_train, X_test, y_train, y_test = train_test_split(X, df.y, random_state=seed)\n"
-        "    _unused = (X_train, X_test",
+        '    X_train, X_test, y_train, y_test = train_test_split(df.drop(columns="y"), df.y, random_state=seed)\n',
+        '    scaled = StandardScaler().fit_transform(df.drop(columns="y"))\n'
+        "    X_train, X_test, y_train, y_test = train_test_split(scaled, df.y, random_state=seed)\n",
+    ).replace(
+        "from sklearn.model_selection",
+        "from sklearn.preprocessing import StandardScaler\nfrom sklearn.model_selection",
     )
+    assert "fit_transform" in leaky
+    compile(leaky, "train.py", "exec")
     repo.commit(
         "scale", {"churn/train.py": leaky, "tests/test_train.py": "def test_ok():\n    assert 1\n"}
     )
@@ -266,10 +269,10 @@ def test_leak_made_live_by_added_date_parsing(tmp_path: Path, review: Review) ->
     repo.commit("dates", {"churn/train.py": live})
     _code, report = review(repo, body=FULL_COMPACT)
     hits = [f for f in report["findings"] if f["rule_id"] == "MLR104"]
-    if (
-        hits
-    ):  # the rule may anchor on the split or on the parse; either way it cites the changed line
-        assert any(f["in_change"].startswith("churn/train.py:7") for f in hits)
+    if not hits:
+        pytest.xfail("MLR104 does not yet connect parse_dates to the later random split")
+    # the split line itself is untouched; the finding is in the change because of the added parse
+    assert any(f["in_change"].startswith("churn/train.py:7") for f in hits), hits
 
 
 # 4 -------------------------------------------------------------------------------------------

@@ -136,6 +136,14 @@ def render_inline(
     )
 
 
+def _via(report: ReviewReport, finding: Finding) -> str:
+    """For a finding kept because a *related* line changed: that line, else ""."""
+    why = report.anchors.get(finding.fingerprint, "")
+    if not why or why == "change-level" or why.startswith(f"{finding.path}:{finding.line} "):
+        return ""
+    return why.split(" ", 1)[0]
+
+
 def _summary_context(report: ReviewReport) -> dict[str, Any]:
     counts = report.count_by_severity()
     reasons = Counter(s.reason.split(":")[0] for s in report.coverage.skipped)
@@ -147,6 +155,7 @@ def _summary_context(report: ReviewReport) -> dict[str, Any]:
         "compact_filled": sum(1 for d in report.compact.details if d.state == "filled"),
         "checklist_counts": Counter(c.status for c in report.checklist),
         "skip_reasons": sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])),
+        "via": lambda f: _via(report, f),
     }
 
 
