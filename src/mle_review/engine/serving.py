@@ -86,6 +86,13 @@ def local_functions(ctx: ModuleContext) -> dict[str, FunctionNode]:
     return _cached(ctx, "_srv_local_functions", build)
 
 
+def typed_nodes(ctx: ModuleContext, *kinds: type[ast.AST]) -> list[ast.AST]:
+    """Nodes of the given types from the load-time index, in source order (no tree walk)."""
+    found: list[ast.AST] = [n for kind in kinds for n in ctx.nodes(kind)]
+    found.sort(key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0)))
+    return found
+
+
 def walk_no_nested(node: ast.AST) -> Iterator[ast.AST]:
     """``ast.walk`` that does not enter nested function or class definitions."""
     stack = list(ast.iter_child_nodes(node))
@@ -109,7 +116,7 @@ def module_level_nodes(ctx: ModuleContext) -> Iterator[ast.AST]:
 def scopes(ctx: ModuleContext) -> Iterator[ast.AST]:
     """The module (for script-style code and notebooks) and every function in it."""
     yield ctx.tree
-    yield from function_defs(ctx.tree)
+    yield from ctx.functions
 
 
 def scope_nodes(scope: ast.AST, ctx: ModuleContext) -> Iterator[ast.AST]:
@@ -172,7 +179,7 @@ def imported_names(ctx: ModuleContext) -> dict[str, ImportedName]:
 
     def build() -> dict[str, ImportedName]:
         out: dict[str, ImportedName] = {}
-        for node in ast.walk(ctx.tree):
+        for node in typed_nodes(ctx, ast.ImportFrom, ast.Import):
             if isinstance(node, ast.ImportFrom):
                 mod = node.module or ""
                 target = resolve_module(ctx, node.module, node.level)
@@ -1036,7 +1043,7 @@ def serving_entrypoints(ctx: ModuleContext) -> list[Entrypoint]:
                 Entrypoint(func, public, kind, params, route, response_model, cls, framework)
             )
 
-        for cls in (n for n in ast.walk(ctx.tree) if isinstance(n, ast.ClassDef)):
+        for cls in ctx.nodes(ast.ClassDef):
             framework = _class_framework(ctx, cls)
             for method in cls.body:
                 if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -1051,7 +1058,7 @@ def serving_entrypoints(ctx: ModuleContext) -> list[Entrypoint]:
                         "model-server" if framework != "django" else "http",
                         cls=cls,
                     )
-        for func in function_defs(ctx.tree):
+        for func in ctx.functions:
             if id(func) in seen:
                 continue
             entry = _func_entry(ctx, func, web, schemas)
@@ -1350,8 +1357,8 @@ def logger_names(ctx: ModuleContext) -> set[str]:
 
     def build() -> set[str]:
         names: set[str] = set()
-        for node in ast.walk(ctx.tree):
-            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+        for node in ctx.nodes(ast.Assign):
+            if isinstance(node.value, ast.Call):
                 call = node.value
                 qual = ctx.qualname(call) or ""
                 base = call.func.value if isinstance(call.func, ast.Attribute) else None

@@ -96,6 +96,14 @@ class Written:
 
 def _constants(ctx: ModuleContext, scope: ast.AST | None) -> dict[str, ast.expr]:
     """Single assignments of names (module level, then the enclosing function) to their value."""
+    cache: dict[int, dict[str, ast.expr]] = vars(ctx).setdefault("_mlr305_constants", {})
+    key = id(scope) if scope is not None else 0
+    if key not in cache:
+        cache[key] = _collect_constants(ctx, scope)
+    return cache[key]
+
+
+def _collect_constants(ctx: ModuleContext, scope: ast.AST | None) -> dict[str, ast.expr]:
     found: dict[str, list[ast.expr]] = {}
     bodies: list[ast.AST] = [ctx.tree]
     if scope is not None:
@@ -121,6 +129,13 @@ def _constants(ctx: ModuleContext, scope: ast.AST | None) -> dict[str, ast.expr]
 
 
 def _argparse_defaults(ctx: ModuleContext) -> dict[str, ast.expr]:
+    store = vars(ctx)
+    if "_mlr305_argparse" not in store:
+        store["_mlr305_argparse"] = _collect_argparse(ctx)
+    return store["_mlr305_argparse"]  # type: ignore[no-any-return]
+
+
+def _collect_argparse(ctx: ModuleContext) -> dict[str, ast.expr]:
     out: dict[str, ast.expr] = {}
     for call in ctx.calls:
         if isinstance(call.func, ast.Attribute) and call.func.attr == "add_argument" and call.args:

@@ -25,6 +25,7 @@ from mle_review.engine.serving import (
     scope_nodes,
     scopes,
     serving_entrypoints,
+    typed_nodes,
     walk_no_nested,
 )
 from mle_review.models import Confidence
@@ -186,7 +187,8 @@ class _Evidence:
         return bool(store["_mlr401_module"])
 
     def _module_wide(self) -> bool:
-        for node in ast.walk(self.ctx.tree):
+        kinds = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Constant, ast.Call)
+        for node in typed_nodes(self.ctx, *kinds):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 decos = " ".join(ast.unparse(d) for d in node.decorator_list)
                 if any(h in decos for h in _RESPONSE_HOOKS) and _mentions_version(node):
@@ -409,21 +411,25 @@ class PredictionWithoutModelVersion(Rule):
             or not ml_context(ctx)
         ):
             return
+        entries = {id(ep.func): ep for ep in serving_entrypoints(ctx)}
+        out_hooks = {
+            k for k, ep in entries.items() if ep.hook in ("torchserve-out", "litserve-out")
+        }
+        predicting = {id(c) for c in ctx.calls if _predicts(ctx, c)}
+        if not predicting and not out_hooks:
+            return  # cheap exit: nothing in this module produces a prediction
         ev = _Evidence(ctx)
         if ev.module_wide():
             return
-        entries = {id(ep.func): ep for ep in serving_entrypoints(ctx)}
         batch = is_serving_module(ctx)
         for scope in scopes(ctx):
             ep = entries.get(id(scope))
             initial: set[str] = set()
-            if ep is not None and ep.hook in ("torchserve-out", "litserve-out"):
+            if id(scope) in out_hooks and ep is not None:
                 initial = {p.name for p in ep.params}
-            flow = _prediction_flow(ctx, scope, initial)
-            if not flow.names and not any(
-                isinstance(n, ast.Call) and _predicts(ctx, n) for n in scope_nodes(scope, ctx)
-            ):
+            if not initial and not any(id(n) in predicting for n in scope_nodes(scope, ctx)):
                 continue
+            flow = _prediction_flow(ctx, scope, initial)
             assigned = _assigned(ctx, scope)
             scope_has_version = ev.in_scope(scope)
             if ep is not None and ep.kind != "function" and not scope_has_version:

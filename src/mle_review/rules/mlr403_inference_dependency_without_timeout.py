@@ -17,6 +17,7 @@ from mle_review.engine.serving import (
     ml_context,
     name_tokens,
     on_serving_path,
+    typed_nodes,
 )
 from mle_review.models import Confidence
 from mle_review.rules.base import Hit, Rule, RuleDoc, register
@@ -436,7 +437,8 @@ def _clients(ctx: ModuleContext) -> dict[str, Client]:
     configs: dict[str, ast.Call] = {}
     bounded_sessions: set[str] = set()
     ignored_timeout: set[str] = set()
-    for node in ast.walk(ctx.tree):
+    kinds = (ast.Assign, ast.AnnAssign, ast.With, ast.AsyncWith, ast.Call)
+    for node in typed_nodes(ctx, *kinds):
         pairs: list[tuple[ast.AST, ast.expr]] = []
         if isinstance(node, ast.Assign):
             pairs = [(t, node.value) for t in node.targets]

@@ -243,7 +243,7 @@ def _bodies(ctx: ModuleContext) -> Iterator[tuple[str, list[ast.stmt]]]:
         )
     ]
     yield "<module>", module_code
-    for node in ast.walk(ctx.tree):
+    for node in ctx.functions:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             body = list(node.body)
             if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
