@@ -174,3 +174,12 @@ def test_discovery_honours_gitignore(tmp_path: Path) -> None:
     (tmp_path / "sub" / ".gitignore").write_text("d.py\n")
     report = scan_paths([tmp_path], tmp_path, Config())
     assert report.stats.files_analyzed == 2  # a.py and config.yaml
+
+
+def test_requirements_folder_files_are_dependency_files() -> None:
+    from mle_review.engine.files import FileKind, classify
+
+    assert classify("requirements/prod.txt") == FileKind.DEPENDENCY
+    assert classify("requirements-dev.txt") == FileKind.DEPENDENCY
+    assert classify("docs/notes.txt") is None
+    assert classify("uv.lock") == FileKind.LOCK

@@ -403,9 +403,12 @@ Parser = Callable[[str], list[Requirement]]
 
 def dependency_parser(name: str) -> Parser | None:
     """The parser for a dependency file name, or None when it is not one."""
-    base = PurePosixPath(name).name
+    path = PurePosixPath(name)
+    base = path.name
     if re.match(r"^requirements.*\.(txt|in)$", base) or base.endswith(".requirements.txt"):
         return parse_requirements_txt
+    if path.parent.name == "requirements" and path.suffix in (".txt", ".in"):
+        return parse_requirements_txt  # requirements/prod.txt, requirements/dev.in
     parsers: dict[str, Parser] = {
         "pyproject.toml": parse_pyproject,
         "setup.cfg": parse_setup_cfg,

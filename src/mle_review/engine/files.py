@@ -57,7 +57,7 @@ def classify(name: str) -> FileKind | None:
         return FileKind.PYTHON
     if base.endswith(".ipynb"):
         return FileKind.NOTEBOOK
-    if is_dependency_file(base):
+    if is_dependency_file(name):
         return FileKind.DEPENDENCY
     if _ENV_NAME.match(base) or os.path.splitext(base)[1].lower() in _CONFIG_SUFFIXES:
         return FileKind.CONFIG
@@ -95,8 +95,8 @@ def discover(paths: list[Path], root: Path, config: Config) -> Iterator[Candidat
     seen: set[Path] = set()
     for start in paths:
         if start.is_file():
-            kind = classify(start.name)
             rel = relpath(start, root)
+            kind = classify(rel)
             if kind is not None and start.resolve() not in seen and not config.is_excluded(rel):
                 seen.add(start.resolve())
                 yield Candidate(start, rel, kind)
@@ -156,7 +156,7 @@ def _walk(
         if is_dir:
             yield from _walk(path, root, config, specs, seen)
             continue
-        kind = classify(entry.name)
+        kind = classify(rel)
         if kind is None or path.resolve() in seen:
             continue
         seen.add(path.resolve())

@@ -9,6 +9,7 @@ GitHub inline comment must land.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from dataclasses import dataclass, field
@@ -117,8 +118,18 @@ def _neutralise(lines: list[str]) -> tuple[list[str], set[int]]:
     return out, replaced
 
 
+def _line_of(newlines: list[int], pos: int) -> int:
+    """1-based line holding offset ``pos``; ``newlines`` are the offsets of every newline."""
+    return bisect.bisect_left(newlines, pos) + 1
+
+
 def _locate_source_lines(
-    raw: str, cell_positions: list[int], cell_index: int, lines: list[str]
+    raw: str,
+    newlines: list[int],
+    cell_positions: list[int],
+    cell_index: int,
+    lines: list[str],
+    one_string: bool,
 ) -> list[int]:
     """Find the .ipynb line holding each source line of one cell.
 
@@ -131,7 +142,9 @@ def _locate_source_lines(
     end = cell_positions[cell_index + 1] if cell_index + 1 < len(cell_positions) else len(raw)
     key = _SOURCE_KEY.search(raw, start, end)
     cursor = key.end() if key else start
-    fallback = raw.count("\n", 0, cursor) + 1
+    fallback = _line_of(newlines, cursor)
+    if one_string:
+        return [fallback for _ in lines]  # one JSON string holds the whole cell
     result: list[int] = []
     for idx, line in enumerate(lines):
         suffix = "\n" if idx < len(lines) - 1 else ""
@@ -145,7 +158,7 @@ def _locate_source_lines(
             if pos >= 0:
                 break
         if pos >= 0:
-            result.append(raw.count("\n", 0, pos) + 1)
+            result.append(_line_of(newlines, pos))
             cursor = pos + 1
         else:
             result.append(result[-1] if result else fallback)
@@ -165,6 +178,7 @@ def load_notebook(raw_text: str) -> Notebook:
             )
         raise NotebookError("not a notebook: no 'cells' list")
     cell_positions = [m.start() for m in _CELL_TYPE_KEY.finditer(raw_text)]
+    newlines = [m.start() for m in re.finditer("\n", raw_text)]
     if len(cell_positions) != len(data["cells"]):
         cell_positions = []  # unusual layout; fall back to sequential search
     nb = Notebook(raw_text=raw_text, cells=[])
@@ -186,7 +200,14 @@ def load_notebook(raw_text: str) -> Notebook:
         )
         neutral, replaced = _neutralise(lines)
         file_lines = (
-            _locate_source_lines(raw_text, cell_positions, index, lines)
+            _locate_source_lines(
+                raw_text,
+                newlines,
+                cell_positions,
+                index,
+                lines,
+                isinstance(cell.get("source"), str),
+            )
             if cell_positions
             else [1 for _ in lines]
         )

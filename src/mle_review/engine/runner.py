@@ -121,7 +121,7 @@ class Engine:
             if not absdir.is_dir():
                 continue
             for child in absdir.iterdir():
-                kind = classify(child.name)
+                kind = classify(relpath(child, self.root))
                 if kind in (FileKind.DEPENDENCY, FileKind.LOCK) and child.is_file():
                     files.setdefault(relpath(child, self.root), child)
         for rel, path in files.items():
