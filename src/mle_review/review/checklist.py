@@ -122,10 +122,32 @@ def _prediction_contract(facts: ChangeFacts) -> _Judgement:
     return _Judgement("unknown", filled)
 
 
+_TIMING = re.compile(
+    r"\b(within|after|before|delay|lag|timing|as of|cutoff|days?|hours?|weeks?|months?)\b", re.I
+)
+_SNAPSHOT = re.compile(
+    r"\b(snapshot|version|v\d+|\d{4}-\d{2}|\d{4}_\d{2}|table|partition)\b|\.(csv|parquet|jsonl?)\b",
+    re.I,
+)
+
+
 def _data_contract(facts: ChangeFacts) -> _Judgement:
     gaps = _compact_gap(facts, "Labels and data snapshot")
-    filled = _compact_filled(facts, "Labels and data snapshot")
-    return _Judgement("gap", gaps) if gaps else _Judgement("pass" if filled else "unknown", filled)
+    if gaps:
+        return _Judgement("gap", gaps)
+    value = facts.compact.value("Labels and data snapshot")
+    if not value:
+        return _Judgement("unknown")
+    timing, snapshot = bool(_TIMING.search(value)), bool(_SNAPSHOT.search(value))
+    evidence = [
+        "compact: Labels and data snapshot filled"
+        + (
+            ""
+            if timing and snapshot
+            else f" (names no {'label timing' if not timing else 'snapshot or version'})"
+        )
+    ]
+    return _Judgement("pass" if timing and snapshot else "unknown", evidence)
 
 
 _TEST_SET_CHOICE = re.compile(
@@ -163,8 +185,12 @@ def _baseline(facts: ChangeFacts) -> _Judgement:
     gaps = _compact_gap(facts, "Baseline")
     if gaps:
         return _Judgement("gap", gaps)
-    filled = _compact_filled(facts, "Baseline")
-    return _Judgement("pass" if filled else "unknown", filled)
+    value = facts.compact.value("Baseline")
+    if not value:
+        return _Judgement("unknown")
+    if re.search(r"\d", value):
+        return _Judgement("pass", ["compact: Baseline filled with numbers"])
+    return _Judgement("unknown", ["compact: Baseline filled but quotes no metric"])
 
 
 def _slices(facts: ChangeFacts) -> _Judgement:
@@ -213,8 +239,11 @@ def _serving(facts: ChangeFacts) -> _Judgement:
 
 
 def _monitoring(facts: ChangeFacts) -> _Judgement:
-    where = facts.search(_MONITORING)
-    return _Judgement("pass" if where else "unknown", [f"monitoring in {where}"] if where else [])
+    in_change = facts.search(_MONITORING, description=False)
+    if in_change:
+        return _Judgement("pass", [f"monitoring in {in_change}"])
+    described = facts.search(_MONITORING, code=False, paths=False)
+    return _Judgement("unknown", [f"only described: {described}"] if described else [])
 
 
 def _sensitive(facts: ChangeFacts) -> _Judgement:

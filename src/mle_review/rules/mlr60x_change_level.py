@@ -240,6 +240,18 @@ _SLICE_RESULTS = re.compile(
 )
 
 
+def _reports_slice_results(change: ChangeContext) -> bool:
+    """A slice/cohort named next to a number in the description (or the Eval slices field with numbers)."""
+    field = change.compact.value("Eval slices")
+    if field and re.search(r"\d", field) and not re.match(r"\s*(n\s*/\s*a|none)\b", field, re.I):
+        return True
+    for paragraph in re.split(r"\n\s*\n", change.body or ""):
+        for line in paragraph.splitlines():
+            if _SLICE_RESULTS.search(line) and re.search(r"\d", line):
+                return True
+    return False
+
+
 @register
 class EvalWithoutSlices(ChangeRule):
     id = "MLR604"
@@ -250,7 +262,8 @@ class EvalWithoutSlices(ChangeRule):
         what_it_does=(
             "Reports a change that adds or edits metric computation in evaluation code when neither the evaluation "
             "modules group metrics by a slice column (`groupby`, `MetricFrame`, per-cohort loops) nor the "
-            "description reports slice results (filled *Eval slices*, or a paragraph with slice/cohort numbers). "
+            "description reports slice results (a line naming a slice or cohort with its numbers, in *Eval slices* "
+            "or anywhere in the description). "
             "Only runs in `mle-review review`."
         ),
         why_it_matters=(
@@ -279,11 +292,7 @@ class EvalWithoutSlices(ChangeRule):
             return
         if any(_SLICE.search(f.module.source) for f in evals if f.module is not None):
             return
-        if change.compact.fields.get("Eval slices") == "filled" and not re.match(
-            r"\s*(n\s*/\s*a|none)\b", change.compact.value("Eval slices"), re.I
-        ):
-            return
-        if _SLICE_RESULTS.search(change.body or "") and re.search(r"\d", change.body or ""):
+        if _reports_slice_results(change):
             return
         info = evals[0]
         line = next(
