@@ -81,8 +81,16 @@ def exploratory_globs(ctx_config_options: dict[str, object] | None) -> frozenset
     return EXPLORATORY_DIRS
 
 
-def in_dirs(path: str, names: frozenset[str]) -> bool:
-    return any(part.lower() in names for part in path_parts(path)[:-1])
+def in_dirs(path: str, names: frozenset[str], project: ProjectContext | None = None) -> bool:
+    """Is ``path`` inside a folder with one of ``names``?
+
+    With ``project``, a folder that holds a project of its own (a dependency or lock file at or
+    below it, e.g. ``examples/`` with its own requirements) does not count.
+    """
+    for i, part in enumerate(path_parts(path)[:-1]):
+        if part.lower() in names and (project is None or not _under_own_project(path, project, i)):
+            return True
+    return False
 
 
 def root_name(node: ast.AST) -> str | None:

@@ -144,7 +144,7 @@ class NotebookState(Rule):
     def check_module(self, ctx: ModuleContext) -> Iterator[Hit]:
         if ctx.is_test:
             return
-        exploratory = in_dirs(ctx.path, self._dirs(ctx)) or is_example_code(ctx)
+        exploratory = in_dirs(ctx.path, self._dirs(ctx), ctx.project) or is_example_code(ctx)
         if ctx.notebook is not None:
             if exploratory and not _referenced_by_production(ctx, self._dirs(ctx)):
                 return
@@ -168,7 +168,7 @@ class NotebookState(Rule):
                     code_writes.add(use.basename)
             if (
                 module.notebook is None
-                and not in_dirs(module.path, self._dirs(module))
+                and not in_dirs(module.path, self._dirs(module), module.project)
                 and not is_example_code(module)
             ):
                 reads.extend(_file_uses(module, _READERS))
@@ -354,7 +354,7 @@ def _referenced_by_production(ctx: ModuleContext, dirs: frozenset[str]) -> bool:
     name = PurePosixPath(ctx.path).name
     stem = PurePosixPath(ctx.path).stem
     for other in ctx.project.modules:
-        if other is ctx or other.is_test or in_dirs(other.path, dirs):
+        if other is ctx or other.is_test or in_dirs(other.path, dirs, other.project):
             continue
         if name in other.source or (
             other.notebook is None and re.search(rf"%run\s+\S*{re.escape(stem)}\b", other.source)

@@ -124,7 +124,7 @@ class UnversionedArtifact(Rule):
         if ctx.is_test:
             return
         if ctx.notebook is not None and in_dirs(
-            ctx.path, exploratory_globs(ctx.config.rule_options.get("MLR204"))
+            ctx.path, exploratory_globs(ctx.config.rule_options.get("MLR204")), ctx.project
         ):
             return
         constants = module_constants(ctx.tree)

@@ -527,8 +527,8 @@ class _Analysis:
                 key_text = ast.unparse(key)
                 yield _Finding(
                     call,
-                    f"`{ast.unparse(call)}` substitutes `{ast.unparse(default)}` when {key_text} is missing, and that "
-                    f"value passes the gate `{ast.unparse(cmp)}`: a model with no {key_text} is promoted",
+                    f"`{_short(call)}` substitutes `{ast.unparse(default)}` when {key_text} is missing, and with that "
+                    f"value the check `{_short(cmp)}` lets the model through: a model with no {key_text} is promoted",
                     "Do not default a missing metric to a passing value: look it up with `metrics[name]` after "
                     "checking presence, and fail the gate (raise / exit non-zero) when it is absent.",
                 )
