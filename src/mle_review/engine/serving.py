@@ -119,6 +119,12 @@ def scopes(ctx: ModuleContext) -> Iterator[ast.AST]:
     yield from ctx.functions
 
 
+def scope_of(ctx: ModuleContext, node: ast.AST) -> ast.AST:
+    """The innermost function holding ``node``, or the module for top-level code."""
+    func = ctx.enclosing_function(node)
+    return func if func is not None else ctx.tree
+
+
 def scope_nodes(scope: ast.AST, ctx: ModuleContext) -> Iterator[ast.AST]:
     if isinstance(scope, ast.Module):
         return module_level_nodes(ctx)

@@ -21,6 +21,7 @@ from mle_review.engine.serving import (
     on_serving_path,
     request_names,
     scope_nodes,
+    scope_of,
     scopes,
 )
 from mle_review.models import Confidence
@@ -668,12 +669,14 @@ class PiiInLogs(Rule):
         if not _pipeline_module(ctx):
             return
         serving = on_serving_path(ctx)
+        by_scope: dict[int, list[ast.Call]] = {}
+        for call in ctx.calls:
+            if log_call_kind(ctx, call) is not None:
+                by_scope.setdefault(id(scope_of(ctx, call)), []).append(call)
+        if not by_scope:
+            return
         for scope in scopes(ctx):
-            logs = [
-                n
-                for n in scope_nodes(scope, ctx)
-                if isinstance(n, ast.Call) and log_call_kind(ctx, n) is not None
-            ]
+            logs = by_scope.get(id(scope), [])
             if not logs:
                 continue
             nodes = list(scope_nodes(scope, ctx))

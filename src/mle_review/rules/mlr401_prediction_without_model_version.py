@@ -23,6 +23,7 @@ from mle_review.engine.serving import (
     resolve_function,
     schema_info,
     scope_nodes,
+    scope_of,
     scopes,
     serving_entrypoints,
     typed_nodes,
@@ -415,8 +416,8 @@ class PredictionWithoutModelVersion(Rule):
         out_hooks = {
             k for k, ep in entries.items() if ep.hook in ("torchserve-out", "litserve-out")
         }
-        predicting = {id(c) for c in ctx.calls if _predicts(ctx, c)}
-        if not predicting and not out_hooks:
+        predicting_scopes = {id(scope_of(ctx, c)) for c in ctx.calls if _predicts(ctx, c)}
+        if not predicting_scopes and not out_hooks:
             return  # cheap exit: nothing in this module produces a prediction
         ev = _Evidence(ctx)
         if ev.module_wide():
@@ -427,7 +428,7 @@ class PredictionWithoutModelVersion(Rule):
             initial: set[str] = set()
             if id(scope) in out_hooks and ep is not None:
                 initial = {p.name for p in ep.params}
-            if not initial and not any(id(n) in predicting for n in scope_nodes(scope, ctx)):
+            if not initial and id(scope) not in predicting_scopes:
                 continue
             flow = _prediction_flow(ctx, scope, initial)
             assigned = _assigned(ctx, scope)

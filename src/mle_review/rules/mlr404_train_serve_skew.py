@@ -244,22 +244,30 @@ def _bodies(ctx: ModuleContext) -> Iterator[tuple[str, list[ast.stmt]]]:
     ]
     yield "<module>", module_code
     for node in ctx.functions:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            body = list(node.body)
-            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-                body = body[1:]  # docstring
-            yield node.name, body
-            for inner in ast.walk(node):
-                if inner is node or isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                    continue
-                for field in ("body", "orelse", "finalbody"):
-                    block = getattr(inner, field, None)
-                    if (
-                        isinstance(block, list)
-                        and len(block) >= WINDOW
-                        and isinstance(block[0], ast.stmt)
-                    ):
-                        yield node.name, block
+        body = list(node.body)
+        if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+            body = body[1:]  # docstring
+        yield node.name, body
+    block_kinds = (ast.For, ast.AsyncFor, ast.While, ast.If, ast.With, ast.AsyncWith, ast.Try)
+    for inner in (
+        ctx.nodes(ast.For),
+        ctx.nodes(ast.AsyncFor),
+        ctx.nodes(ast.While),
+        ctx.nodes(ast.If),
+        ctx.nodes(ast.With),
+        ctx.nodes(ast.AsyncWith),
+        ctx.nodes(ast.Try),
+    ):
+        for stmt in inner:
+            if not isinstance(stmt, block_kinds):
+                continue
+            func = ctx.enclosing_function(stmt)
+            if func is None:
+                continue
+            for name in ("body", "orelse", "finalbody"):
+                block = getattr(stmt, name, None)
+                if isinstance(block, list) and len(block) >= WINDOW:
+                    yield func.name, block
 
 
 def _units(ctx: ModuleContext) -> list[Unit]:
