@@ -23,7 +23,7 @@ from mle_review.github.markers import (
 from mle_review.github.publish import plan_inline, resolved_body
 from mle_review.github.retry import GitHubError, RetryPolicy, rate_limit_wait
 from mle_review.github.settings import GitHubConfig
-from mle_review.github.sources import WorkspaceSource, checked_out_sha, safe_relpath
+from mle_review.github.sources import ApiSource, WorkspaceSource, checked_out_sha, safe_relpath
 from mle_review.models import Confidence, Finding, Severity
 from mle_review.render.review import inline_marker
 
@@ -374,8 +374,13 @@ def test_client_reads_files_diff_and_tree_from_the_server(tmp_path: Path) -> Non
         assert len(gh.calls("GET", r"/files$")) == 3
         assert client.read_file("big.bin", state.pulls[7].head_sha) == b"\0" * 1_200_000
         assert client.read_file("nope.py", state.pulls[7].head_sha) is None
-        paths = client.tree_paths(state.pulls[7].head_sha)
-        assert paths is not None and "pkg/f007.py" in paths and "pkg" not in paths
+        files = client.tree_files(state.pulls[7].head_sha)
+        assert files is not None and files["pkg/f007.py"] == 6 and "pkg" not in files
+        source = ApiSource(client, state.pulls[7].head_sha, files, max_size=1_000_000)
+        with pytest.raises(OSError, match="max-file-size"):
+            source.read("big.bin")  # skipped without downloading it
+        assert source.read("nope.py") is None and source.requests == 0
+        assert source.read("pkg/f001.py") == b"x = 1\n" and source.requests == 1
         state.max_diff_files = 100
         with pytest.raises(DiffTooLarge, match="maximum number of files"):
             client.diff(7)

@@ -159,7 +159,11 @@ def fetch_change(
 
 
 def head_source(
-    client: GitHubClient, env: ActionEnv, pull: PullInfo, changes: ChangeSet
+    client: GitHubClient,
+    env: ActionEnv,
+    pull: PullInfo,
+    changes: ChangeSet,
+    max_size: int | None = None,
 ) -> tuple[FileSource, str]:
     """The checkout when it is exactly the head commit, else the contents API at the head SHA."""
     if env.workspace is not None and env.workspace.is_dir():
@@ -168,20 +172,19 @@ def head_source(
             return WorkspaceSource(env.workspace), "workspace checkout"
     absent = {fc.path for fc in changes.files if fc.status is FileStatus.DELETED}
     try:
-        existing = client.tree_paths(pull.head_sha)
+        existing = client.tree_files(pull.head_sha)
     except GitHubError as exc:
         log(f"could not list the files at head ({exc}); asking for each file instead")
         existing = None
-    return ApiSource(
-        client, pull.head_sha, existing, absent
-    ), f"contents API at {pull.head_sha[:7]}"
+    source = ApiSource(client, pull.head_sha, existing, absent, max_size=max_size)
+    return source, f"contents API at {pull.head_sha[:7]}"
 
 
 def review_pull(client: GitHubClient, env: ActionEnv, options: Options, pull: PullInfo) -> Outcome:
     from mle_review.review.pipeline import run_review
 
     changes, unreviewed, note = fetch_change(client, pull)
-    source, where = head_source(client, env, pull, changes)
+    source, where = head_source(client, env, pull, changes, options.config.max_file_size)
     log(
         f"reviewing #{pull.number} at {pull.head_sha[:7]}: {len(changes.files)} files, contents from the {where}"
     )

@@ -230,21 +230,27 @@ class GitHubClient:
         result: bytes | None = self._call(f"read {path}", load)
         return result
 
-    def tree_paths(self, sha: str) -> set[str] | None:
-        """Every file path at a commit in one request; None when GitHub truncates a huge tree.
+    def tree_files(self, sha: str) -> dict[str, int] | None:
+        """Every regular file at a commit with its size, in one request; None when GitHub truncates the tree.
 
         The review asks for many files that usually do not exist (dependency
-        manifests and lock files next to each changed file); knowing the tree
-        answers those without a contents request each.
+        manifests and lock files next to each changed file); the listing
+        answers those without a contents request each, and the sizes let
+        oversized files be skipped without downloading them. Symlinks
+        (mode 120000) are left out, as in the workspace.
         """
 
-        def load() -> set[str] | None:
+        def load() -> dict[str, int] | None:
             tree = self._repo.get_git_tree(sha, recursive=True)
             if tree.truncated:
                 return None
-            return {e.path for e in tree.tree if e.type == "blob"}
+            return {
+                e.path: int(e.size or 0)
+                for e in tree.tree
+                if e.type == "blob" and e.mode != "120000"
+            }
 
-        result: set[str] | None = self._call("list files at head", load)
+        result: dict[str, int] | None = self._call("list files at head", load)
         return result
 
     # -- issue comments ---------------------------------------------------------------

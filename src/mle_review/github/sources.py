@@ -116,23 +116,29 @@ class WorkspaceSource:
 class ApiSource:
     """Files at the head SHA from the contents API, each fetched at most once.
 
-    ``existing`` (all paths at head, from one tree listing) spares a request
-    for every file that is not there; ``None`` means unknown, ask each time.
+    ``existing`` (path -> size at head, from one tree listing) spares a
+    request for every file that is not there and for files over
+    ``max_size``; ``None`` means unknown: ask for each file.
     """
 
     def __init__(
         self,
         client: GitHubClient,
         sha: str,
-        existing: set[str] | None = None,
+        existing: dict[str, int] | None = None,
         absent: set[str] | None = None,
+        max_size: int | None = None,
     ) -> None:
         self.client = client
         self.sha = sha
         self.existing = existing
         self.absent = set(absent or ())
+        self.max_size = max_size
         self._cache: dict[str, bytes | None] = {}
         self.requests = 0
+
+    def list_files(self) -> list[str] | None:
+        return sorted(set(self.existing) - self.absent) if self.existing is not None else None
 
     def read(self, path: str) -> bytes | None:
         rel = safe_relpath(path)
@@ -142,6 +148,9 @@ class ApiSource:
             or (self.existing is not None and rel not in self.existing)
         ):
             return None
+        size = self.existing.get(rel) if self.existing is not None else None
+        if size is not None and self.max_size is not None and size > self.max_size:
+            raise OSError(f"larger than max-file-size ({size} > {self.max_size} bytes)")
         if rel not in self._cache:
             self.requests += 1
             self._cache[rel] = self.client.read_file(rel, self.sha)
