@@ -5,6 +5,7 @@ import logging
 import joblib
 import numpy as np
 import pandas as pd
+import requests
 from fastapi import FastAPI, Request
 
 logger = logging.getLogger("churn-api")
@@ -15,6 +16,12 @@ MODEL = bundle["model"]
 SCALER = bundle["scaler"]
 COLUMNS = bundle["columns"]
 NUMERIC_COLUMNS = ["tenure_months", "monthly_charges", "support_tickets_90d", "logins_30d"]
+SUPPORT_API = "http://support.internal/api"
+
+
+def recent_ticket_count(customer_id: str) -> int:
+    resp = requests.get(f"{SUPPORT_API}/customers/{customer_id}/tickets", params={"days": 90})
+    return len(resp.json())
 
 
 def prepare(payload: dict) -> pd.DataFrame:
@@ -32,6 +39,7 @@ def prepare(payload: dict) -> pd.DataFrame:
 async def predict(request: Request) -> dict:
     payload = await request.json()
     logger.info("scoring request %s", payload)
+    payload["support_tickets_90d"] = recent_ticket_count(payload["customer_id"])
     features = prepare(payload)
     score = float(MODEL.predict_proba(features)[0, 1])
     return {"customer_id": payload.get("customer_id"), "churn_probability": score}
