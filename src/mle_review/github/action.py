@@ -596,6 +596,10 @@ def comment_flow(
             _reply(client, event.number, compact_text(client.pull(event.number), options.config))
         else:
             _reply(client, event.number, help_text(request.problem))
+        append_job_summary(
+            env.step_summary,
+            f"## mle-review\n\nAnswered `/mle-review {request.kind}` from {event.author} on #{event.number}.\n",
+        )
     except GitHubError as exc:
         msg = f"could not answer /mle-review {request.kind}: {exc}"
         workflow_command("error", msg)

@@ -18,7 +18,9 @@ from typing import Any
 from mle_review.github.client import DEFAULT_API_URL
 
 PR_EVENTS = ("pull_request", "pull_request_target")
-PR_ACTIONS = ("opened", "synchronize", "reopened", "ready_for_review")
+# "edited" is not in the example workflow's triggers, but a repository that wants the
+# summary refreshed when the description (and its Iteration Compact) changes can add it
+PR_ACTIONS = ("opened", "synchronize", "reopened", "ready_for_review", "edited")
 COMMAND = "/mle-review"
 
 
