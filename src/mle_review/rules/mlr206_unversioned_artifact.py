@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import PurePosixPath
 
@@ -128,7 +129,7 @@ class UnversionedArtifact(Rule):
         ):
             return
         constants = module_constants(ctx.tree)
-        metadata = _writes_metadata(ctx)
+        metadata = _metadata_writes(ctx, constants)
         dvc_outputs = _dvc_outputs(ctx)
         for call in ctx.calls:
             found = self._save_target(ctx, call)
@@ -145,7 +146,7 @@ class UnversionedArtifact(Rule):
                         fix="Start a new run per training (`mlflow.start_run()` without a fixed `run_id`) and register the model with `registered_model_name=`.",
                     )
                 continue
-            if dest is None or in_loop(ctx, call) or metadata:
+            if dest is None or in_loop(ctx, call):
                 continue
             if obj is not None and not _looks_like_model(obj, dest):
                 continue
@@ -153,6 +154,10 @@ class UnversionedArtifact(Rule):
             if state is not _Dest.FIXED:
                 continue
             if text and PurePosixPath(text).name in dvc_outputs:
+                continue
+            if _recorded_beside(
+                ctx, call, str(PurePosixPath(text).parent) if text else "", metadata
+            ):
                 continue
             if _returned_to_orchestrator(ctx, call, dest):
                 continue
@@ -413,25 +418,50 @@ def _is_local_name(ctx: ModuleContext, name: str, at: ast.Call) -> bool:
     return False
 
 
-def _writes_metadata(ctx: ModuleContext) -> bool:
-    """Does the module write provenance (config, SHA, data version) somewhere?"""
+@dataclass
+class _MetadataWrite:
+    scope: ast.AST  # enclosing function, or the module
+    folder: str | None  # literal folder it writes into, when known
+
+
+def _metadata_writes(ctx: ModuleContext, constants: dict[str, ast.expr]) -> list[_MetadataWrite]:
+    """Writes of provenance (config, params, git SHA, data version) in the module, with where they go."""
+    found: list[_MetadataWrite] = []
     for call in ctx.calls:
         name = ctx.call_name(call) or ""
+        target: ast.expr | None = None
+        hit = False
         if _METADATA_WRITERS.search(name):
-            if any(
-                mentions(a, _METADATA_TOKEN)
-                for a in [*call.args, *(k.value for k in call.keywords)]
-            ):
-                return True
-            if name.startswith("mlflow.log_param") or name.startswith("mlflow.set_tag"):
-                return True
-        if name.endswith(".write_text") and call.args and isinstance(call.args[0], ast.Call):
+            values = [*call.args, *(k.value for k in call.keywords)]
+            hit = any(mentions(a, _METADATA_TOKEN) for a in values) or name.startswith(
+                ("mlflow.log_param", "mlflow.set_tag")
+            )
+            if name in ("json.dump", "yaml.dump", "yaml.safe_dump") and len(call.args) > 1:
+                target = _opened_path(ctx, call, call.args[1])
+        elif name.endswith(".write_text") and call.args and isinstance(call.args[0], ast.Call):
             inner = ctx.call_name(call.args[0]) or ""
-            if inner in ("json.dumps", "yaml.dump", "yaml.safe_dump") and (
+            hit = inner in ("json.dumps", "yaml.dump", "yaml.safe_dump") and (
                 mentions(call.args[0], _METADATA_TOKEN) or mentions(call.func, _METADATA_TOKEN)
-            ):
-                return True
-    return False
+            )
+            target = call.func.value if isinstance(call.func, ast.Attribute) else None
+        if not hit:
+            continue
+        folder = None
+        if target is not None:
+            state, text = _classify(ctx, target, constants, call)
+            folder = str(PurePosixPath(text).parent) if state is _Dest.FIXED and text else None
+        func = ctx.enclosing_function(call)
+        found.append(_MetadataWrite(func if func is not None else ctx.tree, folder))
+    return found
+
+
+def _recorded_beside(
+    ctx: ModuleContext, call: ast.Call, folder: str, writes: list[_MetadataWrite]
+) -> bool:
+    """Metadata written by the same function, or into the artifact's own folder."""
+    func = ctx.enclosing_function(call)
+    scope = func if func is not None else ctx.tree
+    return any(w.scope is scope or (w.folder is not None and w.folder == folder) for w in writes)
 
 
 def _dvc_outputs(ctx: ModuleContext) -> set[str]:

@@ -37,6 +37,13 @@ def segment_means(values: torch.Tensor, segment: torch.Tensor, n_segments: int) 
     return sums / counts
 
 
+@torch.no_grad()
+def validation_accuracy(model: ChurnNet, X_val: torch.Tensor, y_val: torch.Tensor) -> float:
+    preds = (model(X_val) > 0).float()
+    # ok: MLR502
+    return float((preds == y_val).float().mean())
+
+
 def train(X: np.ndarray, y: np.ndarray, cfg: NetConfig, seed: int) -> ChurnNet:
     seed_everything(seed)
     # ruleid: MLR202
