@@ -438,7 +438,12 @@ def _metadata_writes(ctx: ModuleContext, constants: dict[str, ast.expr]) -> list
             )
             if name in ("json.dump", "yaml.dump", "yaml.safe_dump") and len(call.args) > 1:
                 target = _opened_path(ctx, call, call.args[1])
-        elif name.endswith(".write_text") and call.args and isinstance(call.args[0], ast.Call):
+        elif (
+            isinstance(call.func, ast.Attribute)
+            and call.func.attr == "write_text"
+            and call.args
+            and isinstance(call.args[0], ast.Call)
+        ):
             inner = ctx.call_name(call.args[0]) or ""
             hit = inner in ("json.dumps", "yaml.dump", "yaml.safe_dump") and (
                 mentions(call.args[0], _METADATA_TOKEN) or mentions(call.func, _METADATA_TOKEN)
