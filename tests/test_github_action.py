@@ -570,3 +570,17 @@ def test_llm_auto_without_a_key_stays_deterministic(gh: GitHubServer, action: Ac
     assert result.code == 1, result.stderr
     assert "LLM pass failed" not in result.stderr
     assert len(gh.state.review_comments_on(7)) == 3
+
+
+def test_an_unexpected_answer_exits_2_not_1(gh: GitHubServer, action: Action) -> None:
+    gh.inject("GET", r"/pulls/7$", 200, "not a pull request", times=5)
+    result = action.pr()
+    assert result.code == 2
+    assert "::error title=mle-review::unexpected failure" in result.stdout
+
+
+def test_a_bad_payload_or_environment_exits_2(gh: GitHubServer, action: Action) -> None:
+    result = action.run("pull_request", {"action": "opened", "pull_request": {"number": "7"}})
+    assert result.code == 2 and "pull_request.number" in result.stderr
+    result = action.run("pull_request", pull_request_event(gh, 7), "--fail-on", "sometimes")
+    assert result.code == 2 and "sometimes" in result.stderr

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -207,4 +208,10 @@ def run(args: argparse.Namespace) -> int:
         return run_action(env, options)
     except EventError as exc:
         sys.stderr.write(f"mle-review: error: {exc}\n")
+        return 2
+    except Exception as exc:  # exit 1 means "findings"; a crash must not look like that
+        traceback.print_exc(file=sys.stderr)
+        message = f"unexpected failure: {type(exc).__name__}: {exc}"
+        sys.stdout.write(f"::error title=mle-review::{message.replace(chr(10), ' ')}\n")
+        sys.stderr.write(f"mle-review: error: {message}\n")
         return 2

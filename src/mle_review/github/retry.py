@@ -160,7 +160,9 @@ class RetryPolicy:
                         raise GitHubError(what, status, _message(exc)) from exc
                     wait = self._backoff(attempt)
                 failure: tuple[int | None, str] = (status, reason)
-            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+            except (
+                requests.exceptions.RequestException
+            ) as exc:  # dropped connection, timeout, truncated body
                 if not idempotent and reconcile is None:
                     raise GitHubError(what, None, str(exc) or type(exc).__name__) from exc
                 wait = self._backoff(attempt)
