@@ -6,8 +6,8 @@ Unknown keys and unknown rule IDs are errors (exit 2): a typo in an
 
 from __future__ import annotations
 
-import sys
 import fnmatch
+import sys
 from pathlib import Path
 from typing import Literal
 
@@ -16,8 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from mle_review.github.settings import GitHubConfig
 from mle_review.llm.settings import LlmSettings
 from mle_review.models import Confidence, Severity
-from mle_review.rules.catalog import CATALOG, SLUG_TO_ID
 from mle_review.review.settings import ReviewConfig
+from mle_review.rules.catalog import CATALOG, SLUG_TO_ID
 
 if sys.version_info >= (3, 11):
     import tomllib
