@@ -50,7 +50,7 @@ def run_review(
     started = time.perf_counter()
     config = config or Config()
     settings = config.review
-    registry = registry or load_all()
+    registry = registry if registry is not None else load_all()
     changeset = changes if isinstance(changes, ChangeSet) else parse_diff(changes)
     head = as_source(source)
 
