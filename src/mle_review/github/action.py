@@ -330,7 +330,7 @@ def deliver(client: GitHubClient, env: ActionEnv, options: Options, outcome: Out
                 client,
                 pull.number,
                 head,
-                env.run_id,
+                env.run_key,
                 report.findings,
                 anchors,
                 render,
@@ -360,7 +360,7 @@ def deliver(client: GitHubClient, env: ActionEnv, options: Options, outcome: Out
             run = publish_check_run(
                 client,
                 head,
-                env.run_id,
+                env.run_key,
                 conclusion=conclusion,
                 title=title,
                 summary=summary,

@@ -40,6 +40,7 @@ class ActionEnv:
     output: Path | None = None
     workspace: Path | None = None
     run_id: str = "local"
+    run_attempt: str = "1"
     runner_temp: Path | None = None
 
     @classmethod
@@ -73,12 +74,18 @@ class ActionEnv:
             output=path("GITHUB_OUTPUT"),
             workspace=path("GITHUB_WORKSPACE"),
             run_id=env.get("GITHUB_RUN_ID", "").strip() or "local",
+            run_attempt=env.get("GITHUB_RUN_ATTEMPT", "").strip() or "1",
             runner_temp=path("RUNNER_TEMP"),
         )
 
     @property
     def repo_url(self) -> str:
         return f"{self.server_url}/{self.repository}"
+
+    @property
+    def run_key(self) -> str:
+        """This attempt of this workflow run: a re-run must not mistake an earlier attempt's posts for its own."""
+        return f"{self.run_id}-{self.run_attempt}"
 
     @property
     def run_url(self) -> str | None:
