@@ -40,19 +40,9 @@ _MODEL_TOKEN = re.compile(
     r"encoder|scaler|vectori[sz]er|preprocessor|transformer|artifact|bundle|ckpt|checkpoint",
     re.I,
 )
-_MODEL_SUFFIXES = (
-    ".pt",
-    ".pth",
-    ".ckpt",
-    ".joblib",
-    ".onnx",
-    ".h5",
-    ".keras",
-    ".safetensors",
-    ".cbm",
-    ".ubj",
-    ".bst",
-)
+# File types that hold models (not data); .pt/.pth/.joblib/.pkl also hold tensors and frames,
+# so for those the saved object or the file name must say "model".
+_MODEL_SUFFIXES = (".ckpt", ".onnx", ".h5", ".keras", ".cbm", ".ubj", ".bst")
 _TOKENIZER_LIKE = re.compile(r"tokeni[sz]er|processor|feature_extractor|(^|_)config$", re.I)
 # A metadata write records provenance when it mentions one of these.
 _METADATA_TOKEN = re.compile(
@@ -159,6 +149,10 @@ class UnversionedArtifact(Rule):
                 ctx, call, str(PurePosixPath(text).parent) if text else "", metadata
             ):
                 continue
+            if text.startswith(("/tmp/", "/var/tmp/")) or re.search(
+                r"(^|_)(tmp|temp)", ast.unparse(dest)
+            ):
+                continue  # a staging file that is uploaded or moved elsewhere
             if _returned_to_orchestrator(ctx, call, dest):
                 continue
             shown = text or ast.unparse(dest)
