@@ -18,6 +18,27 @@ from mle_review.rules._pipeline_common import (
 )
 from mle_review.rules.base import Hit, Rule, RuleDoc, register
 
+# Execution order matters for notebooks that compute data or model results.
+_DATA_LIBRARIES = (
+    "pandas",
+    "numpy",
+    "polars",
+    "scipy",
+    "sklearn",
+    "torch",
+    "tensorflow",
+    "keras",
+    "xgboost",
+    "lightgbm",
+    "catboost",
+    "statsmodels",
+    "transformers",
+    "datasets",
+    "mlflow",
+    "pyspark",
+    "dask",
+    "jax",
+)
 _NOTEBOOK_IMPORTERS = ("nbimporter", "import_ipynb", "ipynb", "importnb")
 _RUNNERS = {
     "papermill.execute_notebook": "`papermill.execute_notebook`",
@@ -97,7 +118,7 @@ class NotebookState(Rule):
     doc = RuleDoc(
         what_it_does=(
             "Reads notebooks as stored and the code around them:\n\n"
-            "- a notebook whose executed code cells ran out of order, with gaps in the execution counts (cells "
+            "- a notebook that works with data or models (imports pandas, NumPy, scikit-learn, PyTorch...) whose executed code cells ran out of order, with gaps in the execution counts (cells "
             "re-run or deleted, or the first count above 1), or with an unexecuted cell before executed ones "
             "(one finding per notebook, on the first affected cell);\n"
             "- production code that runs or imports notebooks: `papermill.execute_notebook`, nbclient/nbconvert "
@@ -148,7 +169,8 @@ class NotebookState(Rule):
         if ctx.notebook is not None:
             if exploratory and not _referenced_by_production(ctx, self._dirs(ctx)):
                 return
-            yield from self._execution_order(ctx, ctx.notebook)
+            if ctx.imports.imports_any(*_DATA_LIBRARIES):
+                yield from self._execution_order(ctx, ctx.notebook)
             yield from self._run_magics(ctx, ctx.notebook)
         elif exploratory:
             return
