@@ -140,6 +140,14 @@ def good_review() -> dict[str, Any]:
     )
 
 
+@pytest.fixture(autouse=True)
+def _no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A client that somehow lost its base_url would hit a closed local port, never the API."""
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", "http://127.0.0.1:9")
+    for var in ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_PROFILE"):
+        monkeypatch.delenv(var, raising=False)
+
+
 @pytest.fixture
 def server() -> Iterator[AnthropicServer]:
     with AnthropicServer() as srv:
@@ -478,7 +486,7 @@ def test_auto_mode_uses_the_key_from_the_environment(server: AnthropicServer) ->
 def test_a_prompt_that_would_exceed_the_budget_is_never_sent(server: AnthropicServer) -> None:
     # the counter says the request is far bigger than estimated, every time
     server.count_scale = 50.0
-    result = run(server, max_input_tokens=8000)
+    result = run(server, max_input_tokens=12_000)
     assert server.messages_requests() == []
     assert len(server.count_requests()) >= 1
     assert result.status == "failed"
