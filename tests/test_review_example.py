@@ -102,8 +102,10 @@ def test_example_review_reads_like_a_senior_review(cli: Callable[..., Any]) -> N
     )
     rules = {f.rule_id for f in report.findings}
     assert report.decision.value == "BLOCK"
-    # the new endpoint's problems are on added lines
-    assert {"MLR301", "MLR402"} <= rules
+    # the new endpoint's problems are on added lines, and the scaler fit before the split is a new leak
+    assert {"MLR301", "MLR402", "MLR101"} <= rules
+    leak = next(f for f in report.findings if f.rule_id == "MLR101")
+    assert leak.path == "churn/train.py" and report.anchors[leak.fingerprint].startswith("churn/train.py:")
     # the PR leaves the compact's rollout and guardrail fields open and adds no tests
     assert {"MLR601", "MLR602"} <= rules
     assert report.compact.fields["Guardrail metrics"] == "placeholder"
