@@ -327,6 +327,9 @@ class MutableModelReference(Rule):
             kind = self._loader(ctx, call)
             if kind is None:
                 continue
+            parent = ctx.parents.get(call)
+            if kind == "open" and isinstance(parent, ast.Call) and self._loader(ctx, parent):
+                continue  # ``pickle.load(open(path))``: judged once, at the loader
             ref_expr = self._reference(call, kind)
             scope = ctx.enclosing_function(call)
             text = resolve_text(ctx, ref_expr, scope)
