@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 from dataclasses import dataclass, field
 
 from mle_review.analysis.lineage import (
@@ -41,6 +42,7 @@ from mle_review.analysis.lineage import (
     influence,
     join,
     join_all,
+    overlap_any,
 )
 from mle_review.analysis.names import (
     CV_TEST,
@@ -91,6 +93,52 @@ _SPLITTING_NAMES = frozenset({"train_test_split"})
 _BUILTIN_PASS = word_set(
     "float int round abs list tuple set sum iter next reversed bool frozenset np_float str"
 )
+
+
+_LIBRARIES = frozenset(
+    sys.stdlib_module_names
+    | {
+        "numpy",
+        "scipy",
+        "pandas",
+        "sklearn",
+        "torch",
+        "tensorflow",
+        "keras",
+        "tf_keras",
+        "xgboost",
+        "lightgbm",
+        "catboost",
+        "statsmodels",
+        "matplotlib",
+        "seaborn",
+        "plotly",
+        "imblearn",
+        "joblib",
+        "tqdm",
+        "yaml",
+        "requests",
+        "PIL",
+        "cv2",
+        "transformers",
+        "datasets",
+        "optuna",
+        "mlflow",
+        "wandb",
+        "category_encoders",
+        "feature_engine",
+        "shap",
+        "IPython",
+        "polars",
+        "pyarrow",
+        "nltk",
+        "spacy",
+    }
+)
+
+
+def _is_library(root: str) -> bool:
+    return root in _LIBRARIES
 
 
 class _Abort(Exception):
@@ -736,9 +784,10 @@ class Interpreter:
             idx = _const(key_node)
             if isinstance(idx, int) and -len(recv.items) <= idx < len(recv.items):
                 return recv.items[idx]
+            kv = self.ev(key_node, env)
             if isinstance(key_node, ast.Slice):
                 return recv
-            return recv.iter_elem()
+            return join(recv.iter_elem(), influence([kv]))
         if recv.elem is not None and not recv.rows:
             self.ev(key_node, env)
             return recv.elem
@@ -950,6 +999,9 @@ class Interpreter:
         f = node.func
         if isinstance(f, ast.Attribute):
             key = dotted_name(f.value)
+            if key is None and isinstance(f.value, ast.Subscript):
+                base_key = dotted_name(f.value.value)
+                key = f"{base_key}[]" if base_key is not None else None
             recv = self.ev(f.value, env)
             args, kwargs = self.eval_args(node, env)
             if recv.ref is not None and key not in env:
@@ -978,11 +1030,20 @@ class Interpreter:
                 kwargs[kw.arg] = v
         return args, kwargs
 
-    def opaque_result(self, node: ast.Call, args: list[Val], kwargs: dict[str, Val]) -> Val:
-        """A call we cannot see into: same rows as its data arguments, no fitted state of its own."""
+    def opaque_result(
+        self, node: ast.Call, args: list[Val], kwargs: dict[str, Val], library: bool = False
+    ) -> Val:
+        """A call we cannot see into: same rows as its data arguments, no fitted state of its own.
+
+        A project function called without data (``load_customers(path)``) may
+        return fresh data; a library utility called without data
+        (``np.arange``) does not.
+        """
         allv = [*args, *kwargs.values()]
         data = [v.flat() for v in allv if v.flat().rows]
         infl = influence(allv)
+        if not data and library:
+            return infl
         if not data:
             key = ("opaque-src", id(node), tuple(id(a) for a in allv))
             tok = self.memo.get(key)
@@ -1143,7 +1204,7 @@ class Interpreter:
                     }
                 )
             )
-        return self.opaque_result(node, args, kwargs)
+        return self.opaque_result(node, args, kwargs, library=_is_library(root))
 
     def construct(
         self, q: str, cs: ClassSpec, node: ast.Call, args: list[Val], kwargs: dict[str, Val]
@@ -1422,7 +1483,19 @@ class Interpreter:
         tok = self.memo.get(key)
         if not isinstance(tok, Token):
             parents = [t for r in row_sets for t in r]
-            tok = Token("combine", node.lineno, "concatenation", parents)
+            # concatenating row sets that share rows (a frame and its own minority rows) copies them
+            dup = any(
+                overlap_any(row_sets[i], row_sets[j]) is not None
+                for i in range(len(row_sets))
+                for j in range(i + 1, len(row_sets))
+            )
+            tok = Token("combine", node.lineno, "concatenation", parents, duplicative=dup)
+            if dup:
+                self.a.resamples[tok.id] = (
+                    node,
+                    "concatenating rows that are already in the data",
+                    tok,
+                )
             self.memo[key] = tok
         return infl.with_(
             rows=frozenset({tok}), merges=frozenset().union(*(v.merges for v in data))
@@ -1579,10 +1652,13 @@ class Interpreter:
         cv_kw: ast.AST | None,
         groups: bool,
         internal: bool,
+        caller: str | None = None,
     ) -> Split | None:
         shuffled, grouped, ts, api, sline = self.splitter_kind(splitter, cv_kw)
         if not api:
             return None
+        if caller:
+            api = f"{caller}(cv={api})" if splitter is not None else caller
         return self.new_split(
             node,
             api,
@@ -1590,7 +1666,7 @@ class Interpreter:
             shuffled,
             data.rows,
             [("cv train folds", CV_TRAIN), ("cv test folds", CV_TEST)],
-            grouped=grouped or (groups and api in ("", "GroupKFold")),
+            grouped=grouped,
             time_series=ts,
             splitter_line=sline,
             internal=internal,
@@ -1607,7 +1683,15 @@ class Interpreter:
             return influence(args)
         cv_val = kwargs.get("cv")
         splitter = next(iter(cv_val.objs), None) if cv_val is not None else None
-        split = self.cv_split(node, x, splitter, _kw(node, "cv"), "groups" in kwargs, internal=True)
+        split = self.cv_split(
+            node,
+            x,
+            splitter,
+            _kw(node, "cv"),
+            "groups" in kwargs,
+            internal=True,
+            caller=q.rsplit(".", 1)[-1],
+        )
         if split is None:
             return influence(args)
         objs = list(est.flat().objs)
@@ -1702,6 +1786,7 @@ class Interpreter:
             getattr(node, "func", node),
         )
         fit.data_text = _short(getattr(getattr(node, "func", None), "value", None))
+        fit.what = _short(node, 60)
         return Val(fits=data.fits | {fit.id}, tags=frozenset({"stat"}))
 
     def metric(
@@ -1975,7 +2060,9 @@ class Interpreter:
             cv_val = obj.kwargs.get("cv")
             splitter = next(iter(cv_val.objs), None) if cv_val is not None else None
             cv_node = _kw(obj.node, "cv") if isinstance(obj.node, ast.Call) else None
-            split = self.cv_split(node, data, splitter, cv_node, "groups" in kwargs, internal=True)
+            split = self.cv_split(
+                node, data, splitter, cv_node, "groups" in kwargs, internal=True, caller=obj.name
+            )
             if split is not None:
                 self.record_eval(
                     node,
@@ -2167,7 +2254,12 @@ class Interpreter:
 
         def done(v: Val) -> Val:
             if inplace and recv_key:
-                env[recv_key] = v
+                if recv_key.endswith("[]"):  # df[col].fillna(..., inplace=True) changes df
+                    owner = recv_key[:-2]
+                    if owner in env:
+                        env[owner] = env[owner].with_(fits=env[owner].fits | v.fits)
+                else:
+                    env[recv_key] = v
                 return NONE
             return v
 

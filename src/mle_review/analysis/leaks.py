@@ -13,7 +13,15 @@ import ast
 from dataclasses import dataclass, field
 
 from mle_review.analysis.dataflow import Analysis, analyse
-from mle_review.analysis.lineage import Eval, Fit, Split, Token, overlap, overlap_any
+from mle_review.analysis.lineage import (
+    Eval,
+    Fit,
+    Split,
+    Token,
+    overlap,
+    overlap_any,
+    shared_duplicates,
+)
 from mle_review.analysis.names import (
     CV_TEST,
     HOLDOUT_ROLES,
@@ -104,6 +112,10 @@ def _role(rows: frozenset[Token]) -> str | None:
     return VAL if VAL in roles else (roles.pop() if len(roles) == 1 else None)
 
 
+def _role_word(role: str | None) -> str:
+    return {"val": "validation", "test": "test", "train": "training"}.get(role or "", "evaluation")
+
+
 def _cv_inside_training(split: Split | None) -> bool:
     """A CV whose data is already a training part: the holdout lives elsewhere."""
     if split is None:
@@ -128,6 +140,11 @@ class _Queries:
 
     # ------------------------------------------------------------------ helpers
 
+    def L(self, line: int) -> int:  # noqa: N802 - reads like the word in messages
+        """A module line as the user sees it (the .ipynb line for notebooks)."""
+        nb = self.ctx.notebook
+        return nb.to_file_line(line)[0] if nb is not None else line
+
     def eval_rows_role(self, e: Eval) -> str | None:
         if e.kind == "cv":
             return CV_TEST
@@ -144,28 +161,41 @@ class _Queries:
 
     def where(self, split: Split | None, part: Token | None) -> tuple[str, list[Related]]:
         """'which is split into train and test at line N' plus the related line."""
-        if split is not None:
-            phrase = _split_phrase(split)
-            verb = "split into"
-            if split.kind == "cv":
-                return (
-                    f"whose rows are then scored in {phrase} at line {split.line}",
-                    [(None, split.line, "cross-validated here")],
-                )
+        if split is not None and split.kind == "cv":
             return (
-                f"which is {verb} {phrase} at line {split.line}",
+                f"whose rows `{split.api}` then splits into validation folds at line {self.L(split.line)}",
+                [(None, split.line, "cross-validated here")],
+            )
+        if split is not None:
+            parts = sorted({p.eval_role() or "other" for p in split.parts} - {"other"})
+            named = " and ".join(
+                {"train": "train", "test": "test", "val": "validation"}.get(r, r)
+                for r in sorted(
+                    parts,
+                    key=lambda r: (
+                        ("train", "val", "test").index(r) if r in ("train", "val", "test") else 9
+                    ),
+                )
+            )
+            return (
+                f"which is split into {named or 'parts'} at line {self.L(split.line)}",
                 [(None, split.line, "split into train and test here")],
             )
         if part is not None:
             return (
-                f"which includes the {part.eval_role() or 'evaluation'} rows loaded at line {part.line}",
+                f"which includes the {part.eval_role() or 'evaluation'} rows loaded at line {self.L(part.line)}",
                 [(None, part.line, "evaluation rows come from here")],
             )
         return "which includes the evaluation rows", []
 
     def fit_subject(self, f: Fit) -> str:
         if f.cat in ("statistic", "group_statistic"):
-            return f"`{f.what}` of `{f.data_text}`"
+            return f"`{f.what}`"
+        obj = f.obj
+        if obj is not None and obj.label and obj.spec is not None and obj.label != obj.name:
+            return f"the {obj.spec.what} `{obj.label}` (`{f.what}`)"
+        if obj is not None and obj.spec is not None:
+            return f"the {obj.spec.what} `{f.what}`"
         return f"`{f.what}`"
 
     # ------------------------------------------------------------------ MLR101
@@ -235,15 +265,28 @@ class _Queries:
         if e is not None and e.line not in {r[1] for r in related}:
             related.append((None, e.line, "evaluated here"))
         if f.cat in ("statistic", "group_statistic"):
-            subject = f"{self.fit_subject(f)} is computed over all rows (line {f.line})"
-            what = "statistics of the evaluation rows leak into the features used for training"
-        else:
-            subject = f"{self.fit_subject(f)} is fit on `{f.data_text}` (line {f.line})"
-            what = "statistics of the evaluation rows leak into training"
-            if f.cat is Cat.TARGET_ENCODER:
-                what = "target statistics of the evaluation rows leak into training"
+            if split is not None and split.kind == "cv":
+                tail = f"before `{split.api}` splits the same rows into validation folds at line {self.L(split.line)}"
+                what = "each validation fold is scored with features computed from its own rows"
+            elif split is not None:
+                tail = f"over rows that are split into train and test only later, at line {self.L(split.line)}"
+                what = "test-set statistics leak into the training features"
+            else:
+                tail = (
+                    f"over rows that include the {part.eval_role() if part else 'evaluation'} rows"
+                )
+                what = "the model is trained with statistics of the very rows it predicts"
+            msg = f"`{f.what}` (line {self.L(f.line)}) is computed {tail}, so {what}"
+            conf = Confidence.MEDIUM if (weak or not labelled) else None
+            return Leak("MLR101", f.node, msg, related=related, confidence=conf)
+        subject = f"{self.fit_subject(f)} is fit on `{f.data_text}` (line {self.L(f.line)})"
+        what = "test-set statistics leak into training"
+        if f.cat is Cat.TARGET_ENCODER:
+            what = "target statistics of the test rows leak into training"
         if split is not None and split.kind == "cv":
-            what = "each fold is scored with statistics learned from its own rows"
+            what = "each validation fold is scored with state learned from its own rows"
+        elif split is None and not labelled:
+            what = "the model is trained with statistics of the very rows it predicts"
         conf = None
         if weak or not labelled:
             conf = Confidence.MEDIUM
@@ -270,6 +313,7 @@ class _Queries:
     def train_test_overlap(self) -> list[Leak]:
         out: list[Leak] = []
         reported: set[int] = set()
+        done_tokens: set[Token] = set()
         # (a) a model scored on rows it was trained on, where those rows are the evaluation set
         for e in self.evals:
             if not e.labelled or e.kind == "cv":
@@ -284,18 +328,15 @@ class _Queries:
                 found = overlap_any(f.rows, e.rows)
                 if found is None:
                     continue
-                _, _, witness = found
-                if (
-                    witness.duplicative
-                    and witness.id in self.a.resamples
-                    and not self._direct(f.rows, e.rows)
-                ):
-                    rnode, what, _tok = self.a.resamples[witness.id]
+                dups = [t for t in shared_duplicates(f.rows, e.rows) if t.id in self.a.resamples]
+                if dups and not self._direct(f.rows, e.rows):
+                    rnode, what, tok = self.a.resamples[dups[0].id]
                     line = getattr(rnode, "lineno", 0)
+                    done_tokens.add(tok)
                     if line in reported:
                         continue
                     reported.add(line)
-                    out.append(self._resample_leak(rnode, what, witness, e))
+                    out.append(self._resample_leak(rnode, what, tok, e))
                     continue
                 if f.line in reported:
                     continue
@@ -304,15 +345,19 @@ class _Queries:
         # (b) resampling that copies rows, followed by a split of the copies
         for _tid, (rnode, what, tok) in sorted(self.a.resamples.items()):
             line = getattr(rnode, "lineno", 0)
-            if line in reported or tok.eval_role() in (TRAIN, "cv_train"):
+            if line in reported or any(u in done_tokens for u in tok.up):
+                done_tokens.add(tok)
                 continue
-            if any(p.eval_role() == TRAIN for p in tok.parents):
+            if tok.eval_role() in (TRAIN, "cv_train") or any(
+                p.eval_role() == TRAIN for p in tok.parents
+            ):
                 continue
             for s in self.a.splits:
                 if any(tok in t.up for t in s.inputs) and not (
                     s.kind == "cv" and _cv_inside_training(s)
                 ):
                     reported.add(line)
+                    done_tokens.add(tok)
                     out.append(self._resample_split(rnode, what, s))
                     break
         # (c) scoring the training rows and presenting it as a test result
@@ -335,7 +380,7 @@ class _Queries:
                     Leak(
                         "MLR102",
                         f.node,
-                        f"`{f.what}` is fit on `{f.data_text}` (line {f.line}) and then scored on the same rows at line {e.line}, "
+                        f"{self.fit_subject(f)} is fit on `{f.data_text}` (line {self.L(f.line)}) and then scored on the same rows at line {self.L(e.line)}, "
                         "which is reported as a test result although it measures fit to the training data",
                         related=[(None, e.line, "scored on the training rows here")],
                         confidence=Confidence.MEDIUM,
@@ -358,10 +403,12 @@ class _Queries:
         related: list[Related] = []
         if hp is not None and hp[1] is not None and hp[1].kind not in ("unknown",):
             s = hp[1]
-            where = f"which contains the {hp[0].eval_role()} rows split off at line {s.line}"
+            where = (
+                f"which contains the {hp[0].eval_role()} rows split off at line {self.L(s.line)}"
+            )
             related.append((None, s.line, "evaluation rows split off here"))
         elif hp is not None:
-            where = f"which contains the {hp[0].eval_role()} rows (line {hp[0].line})"
+            where = f"which contains the {_role_word(hp[0].eval_role())} rows (line {self.L(hp[0].line)})"
             related.append((None, hp[0].line, "evaluation rows come from here"))
         else:
             where = "which contains the evaluation rows"
@@ -370,7 +417,7 @@ class _Queries:
         return Leak(
             "MLR102",
             f.node,
-            f"`{f.what}` is fit on `{f.data_text}` (line {f.line}), {where}, and is then scored on them at line {e.line}, "
+            f"{self.fit_subject(f)} is fit on `{f.data_text}` (line {self.L(f.line)}), {where}, and is then scored on them at line {self.L(e.line)}, "
             "so the evaluation measures memorised rows",
             related=related,
             confidence=conf,
@@ -383,15 +430,15 @@ class _Queries:
             related.append((None, split.line, "split after resampling here"))
         related.append((None, e.line, "scored here"))
         where = (
-            f"before the split at line {split.line}"
+            f"before the split at line {self.L(split.line)}"
             if split is not None
             else "before the evaluation rows are separated"
         )
         return Leak(
             "MLR102",
             rnode,
-            f"{what} copies or synthesises rows (line {getattr(rnode, 'lineno', 0)}) {where}, so copies of training rows "
-            f"land in the evaluation set scored at line {e.line}",
+            f"{what} (line {self.L(getattr(rnode, 'lineno', 0))}) copies or synthesises rows {where}, so copies of training rows "
+            f"land in the evaluation set scored at line {self.L(e.line)}",
             related=related,
         )
 
@@ -400,8 +447,8 @@ class _Queries:
         return Leak(
             "MLR102",
             rnode,
-            f"{what} copies or synthesises rows (line {getattr(rnode, 'lineno', 0)}) and the result is split into {kind} "
-            f"at line {s.line}, so copies of the same rows end up on both sides",
+            f"{what} (line {self.L(getattr(rnode, 'lineno', 0))}) copies or synthesises rows and the result is split into {kind} "
+            f"at line {self.L(s.line)}, so copies of the same rows end up on both sides",
             related=[(None, s.line, "split after resampling here")],
         )
 
@@ -459,8 +506,8 @@ class _Queries:
             ][:4]
             if first.kind == "curve":
                 msg = (
-                    f"the decision threshold is picked from `{first.text}` on the test labels (line {first.line}) "
-                    f"by the choice at line {ch.line}, so the test score no longer estimates unseen data"
+                    f"the decision threshold is picked from `{first.text}` on the test labels (line {self.L(first.line)}) "
+                    f"by the choice at line {self.L(ch.line)}, so the test score no longer estimates unseen data"
                 )
             else:
                 many = (
@@ -469,7 +516,7 @@ class _Queries:
                     else ("for several candidates" if len(used) > 1 else "")
                 )
                 msg = (
-                    f"the test set is scored {many} at line {first.line} and the result picks a candidate at line {ch.line}, "
+                    f"the test set is scored {many} at line {self.L(first.line)} and the result picks a candidate at line {self.L(ch.line)}, "
                     "so the final test score is tuned to the test set"
                 ).replace("  ", " ")
             out.append(Leak("MLR103", first.node, msg, related=related))
@@ -477,9 +524,14 @@ class _Queries:
         for st in self.a.stops:
             if st.line in reported or _role(st.monitored) != TEST:
                 continue
-            final = [
-                e for e in test_evals.values() if overlap_any(st.monitored, e.rows) is not None
-            ]
+            final = sorted(
+                (
+                    e
+                    for e in test_evals.values()
+                    if st.fit.id in e.fits and overlap_any(st.monitored, e.rows) is not None
+                ),
+                key=lambda e: (e.line < st.line, e.line),
+            )
             if not final:
                 continue
             reported.add(st.line)
@@ -487,8 +539,8 @@ class _Queries:
                 Leak(
                     "MLR103",
                     st.node,
-                    f"training monitors the test set through `{st.how}` with early stopping (line {st.line}) and the same "
-                    f"rows are scored as the final result at line {final[0].line}, so the number of iterations is chosen on test",
+                    f"training monitors the test set through `{st.how}` with early stopping (line {self.L(st.line)}) and the same "
+                    f"rows are scored as the final result at line {self.L(final[0].line)}, so the number of iterations is chosen on test",
                     related=[(None, final[0].line, "final evaluation on the same rows")],
                 )
             )
@@ -511,7 +563,7 @@ class _Queries:
                 Leak(
                     "MLR103",
                     first.node,
-                    f"test-set scores of several candidates are collected into `{g.name}` (line {first.line}) for comparison, "
+                    f"test-set scores of several candidates are collected into `{g.name}` (line {self.L(first.line)}) for comparison, "
                     "so whichever is picked from them has been tuned on the test set",
                     related=[(None, g.line, "scores collected here")],
                     confidence=Confidence.MEDIUM,
@@ -591,7 +643,7 @@ class _Queries:
                 Leak(
                     "MLR104",
                     s.node,
-                    f"`{api}` shuffles rows of data that is {what} (line {line}), so the model trains on the future "
+                    f"`{api}` shuffles rows of data that is {what} (line {self.L(line)}), so the model trains on the future "
                     "and is tested on the past",
                     related=related,
                     confidence=None if strong else Confidence.MEDIUM,
@@ -655,7 +707,7 @@ class _Queries:
                 Leak(
                     "MLR105",
                     s.node,
-                    f"`{s.api}` assigns rows to train and test one by one, but rows repeat the same `{col}` ({why}, line {line}), "
+                    f"`{s.api}` assigns rows to train and test one by one, but rows repeat the same `{col}` ({why}, line {self.L(line)}), "
                     "so the same entities appear on both sides",
                     related=[(None, line, "repeated entities shown here")],
                     confidence=None if strong else Confidence.MEDIUM,
@@ -695,7 +747,7 @@ class _Queries:
                         Leak(
                             "MLR106",
                             m.node,
-                            f'`merge_asof(direction="{m.direction}")` (line {m.line}) can attach feature rows recorded after '
+                            f'`merge_asof(direction="{m.direction}")` (line {self.L(m.line)}) can attach feature rows recorded after '
                             "each label's time, so the model sees the future",
                         )
                     )
@@ -718,7 +770,7 @@ class _Queries:
                     Leak(
                         "MLR106",
                         m.node,
-                        f"`{m.right_text}` is joined onto `{m.left_text}` on {keys} only (line {m.line}) although both carry "
+                        f"`{m.right_text}` is joined onto `{m.left_text}` on {keys} only (line {self.L(m.line)}) although both carry "
                         f"timestamps (`{left_t[0]}`, `{right_t[0]}`), so each row also gets feature rows from after its own time",
                         related=[
                             (None, right_t[1], "feature timestamps here"),
@@ -736,7 +788,7 @@ class _Queries:
                             "MLR106",
                             m.node,
                             f"`{m.right_text}` aggregates timestamped rows over all time and is joined onto `{m.left_text}` on "
-                            f"{keys} only (line {m.line}), so rows get aggregates that include events after their own time (`{left_t[0]}`)",
+                            f"{keys} only (line {self.L(m.line)}), so rows get aggregates that include events after their own time (`{left_t[0]}`)",
                             related=[
                                 (None, src_t[1], "aggregated events carry timestamps here"),
                                 (None, left_t[1], "label timestamps here"),

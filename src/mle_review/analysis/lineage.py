@@ -453,3 +453,10 @@ def influence(vals: Iterable[Val]) -> Val:
         via |= f.via
         merges |= f.merges
     return Val(fits=fits, scores=scores, via=via, merges=merges)
+
+
+def shared_duplicates(a: Iterable[Token], b: Iterable[Token]) -> list[Token]:
+    """Duplicating resamplers both row sets descend from, earliest first."""
+    da = {t for x in a for t in x.canon.up if t.duplicative}
+    db = {t for x in b for t in x.canon.up if t.duplicative}
+    return sorted(da & db, key=lambda t: (t.line, t.id))
