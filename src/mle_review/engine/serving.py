@@ -296,7 +296,9 @@ def is_batch_job(ctx: ModuleContext) -> bool:
     """A batch scoring job: scores rows with a model and writes them out, fitting nothing."""
 
     def build() -> bool:
-        if ctx.is_test or (roles_configured(ctx) and Role.SERVING not in ctx.roles):
+        if ctx.is_test or ctx.notebook is not None:
+            return False
+        if roles_configured(ctx) and Role.SERVING not in ctx.roles:
             return False
         if _FIT_CALL.search(ctx.source) or not _PREDICT_CALL.search(ctx.source):
             return False
@@ -308,8 +310,12 @@ def is_batch_job(ctx: ModuleContext) -> bool:
 
 
 def is_serving_module(ctx: ModuleContext) -> bool:
-    """Serving role (paths, imports or config), or a batch scoring job."""
-    if ctx.is_test:
+    """Serving role (paths, imports or config), or a batch scoring job.
+
+    Notebooks never are: one that calls an endpoint is a client or an experiment,
+    and deployed services and jobs are modules.
+    """
+    if ctx.is_test or ctx.notebook is not None:
         return False
     return Role.SERVING in ctx.roles or is_batch_job(ctx) or bool(serving_entrypoints(ctx))
 
@@ -1019,7 +1025,7 @@ def serving_entrypoints(ctx: ModuleContext) -> list[Entrypoint]:
     """Every function of the module that a serving framework or runtime calls with outside input."""
 
     def build() -> list[Entrypoint]:
-        if ctx.is_test:
+        if ctx.is_test or ctx.notebook is not None:
             return []
         schemas = schema_info(ctx)
         web = _web_framework(ctx)
