@@ -690,7 +690,13 @@ class PiiInLogs(Rule):
             '@app.post("/score")\ndef score(req: LoanRequest):\n'
             '    logger.info("scoring applicant=%s fields=%d", hash_id(req.applicant_id), len(req.model_fields_set))\n'
         ),
-        options="Role globs in `[tool.mle-review.roles]` decide which files are serving and pipeline code.",
+        options=(
+            "Role globs in `[tool.mle-review.roles]` decide which files are serving and pipeline code. Whole-payload "
+            "logging is judged in serving code only; personal fields in serving, batch, training and evaluation code. "
+            "Audit and authentication code (a module, class or function named for audit/auth/security/login) is "
+            "skipped, since recording IPs and account names is its job, and capitalised configuration constants "
+            "(`CLUSTER_IP`) are not someone's data."
+        ),
         references=(
             "OWASP Logging Cheat Sheet: data to exclude (personal data, session ids, access tokens)",
             "GDPR Article 5(1)(c) data minimisation and Article 17 right to erasure",

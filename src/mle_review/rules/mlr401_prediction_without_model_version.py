@@ -396,7 +396,9 @@ class PredictionWithoutModelVersion(Rule):
             '    logger.info("churn prediction %.3f model_version=%s", proba, MODEL_VERSION)\n'
             '    return {"churn_probability": proba, "model_version": MODEL_VERSION}\n'
         ),
-        options="Role globs in `[tool.mle-review.roles]` decide which files are serving code.",
+        options=(
+            "Role globs in `[tool.mle-review.roles]` decide which files are serving code. Serving code means web/model-server handlers, Lambda handlers, batch scoring jobs and the project modules they import, when they sit next to ML code (an ML library imported by the module or a project neighbour), so plain web applications are not judged; notebooks are never serving code."
+        ),
         references=(
             "Google, 'Rules of ML', rule 4/5 and the ML Test Score rubric (monitoring): log enough to reproduce "
             "a prediction",

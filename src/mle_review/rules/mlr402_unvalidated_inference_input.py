@@ -122,7 +122,10 @@ class UnvalidatedInferenceInput(Rule):
         options=(
             "Role globs in `[tool.mle-review.roles]` decide which files are serving code. A project-specific "
             "validator is recognised when its name starts with `validate`/`check`/`ensure`/`verify`/`require` or "
-            "when it raises on bad input."
+            "when it raises on bad input. Handlers are judged when they sit next to ML code, so plain web "
+            "applications are not; only payload parameters count (the first parameter or one named like a "
+            "payload), not headers or options, and a union with a typed protocol class (KServe `InferRequest`, a "
+            "tensor) is decoded by the framework, not raw."
         ),
         references=(
             "FastAPI docs, 'Request Body': declaring a pydantic model makes FastAPI validate and document the body",

@@ -202,7 +202,9 @@ class InferenceDependencyWithoutTimeout(Rule):
             "        resp.raise_for_status()\n        return resp.json()\n"
             "    except requests.RequestException:\n        return DEFAULT_FEATURES\n"
         ),
-        options="Role globs in `[tool.mle-review.roles]` decide which files are serving code.",
+        options=(
+            "Role globs in `[tool.mle-review.roles]` decide which files are serving code. Serving code means web/model-server handlers, Lambda handlers, batch scoring jobs and the project modules they import, when they sit next to ML code (an ML library imported by the module or a project neighbour), so plain web applications are not judged; notebooks are never serving code."
+        ),
         references=(
             "requests docs, 'Timeouts': requests do not time out unless a timeout is set explicitly",
             "redis-py: `socket_timeout` defaults to None (block forever)",
