@@ -330,7 +330,7 @@ class MutableModelReference(Rule):
             parent = ctx.parents.get(call)
             if kind == "open" and isinstance(parent, ast.Call) and self._loader(ctx, parent):
                 continue  # ``pickle.load(open(path))``: judged once, at the loader
-            ref_expr = self._reference(call, kind)
+            ref_expr = self._reference(ctx, call, kind)
             scope = ctx.enclosing_function(call)
             text = resolve_text(ctx, ref_expr, scope)
             if text is None:
@@ -370,7 +370,7 @@ class MutableModelReference(Rule):
             return "open"
         return None
 
-    def _reference(self, call: ast.Call, kind: str) -> ast.expr | None:
+    def _reference(self, ctx: ModuleContext, call: ast.Call, kind: str) -> ast.expr | None:
         if kind == "mlflow" and call_kwarg(call, "model_uri") is not None:
             return call_kwarg(call, "model_uri")
         func = call.func
@@ -379,7 +379,11 @@ class MutableModelReference(Rule):
         if isinstance(func, ast.Attribute) and func.attr == "get_object":
             return call_kwarg(call, "Key")
         if isinstance(func, ast.Attribute) and func.attr == "download_to_filename":
-            blob = func.value
+            blob: ast.expr | None = func.value
+            if isinstance(
+                blob, ast.Name
+            ):  # blob = bucket.blob("..."); blob.download_to_filename(...)
+                blob = _constants(ctx, ctx.enclosing_function(call)).get(blob.id)
             if isinstance(blob, ast.Call) and blob.args:
                 return blob.args[0]
             return None
