@@ -269,7 +269,7 @@ _FIT_CALL = re.compile(r"\.(fit|fit_transform|fit_resample|partial_fit)\s*\(|\.b
 _BATCH_PATH = re.compile(
     r"(^|/)(jobs?|batch|scoring)/|(^|/)[^/]*(batch|scor(e|ing)|predict|infer)[^/]*\.py$"
 )
-_PREDICT_CALL = re.compile(r"\.(predict|predict_proba|decision_function)\s*\(")
+_PREDICT_CALL = re.compile(r"\.(predict|predict_proba|decision_function)\s*\(|\bspark_udf\s*\(")
 _WRITE_CALL = re.compile(
     r"\.(to_parquet|to_csv|to_sql|to_gbq|to_json|to_feather|write_parquet|write_csv|saveAsTable|insertInto)\s*\("
     r"|\.write\b|load_table_from_dataframe\s*\("

@@ -413,9 +413,10 @@ def personal_kind(identifier: str, owner: str | None = None) -> str | None:
         tset & {"street", "postcode", "zipcode"}
         or ("address" in tset and tset & _ADDRESS_QUALIFIERS)
         or (
-            tokens == ["address"]
+            "address" in tset
             and owner is not None
-            and set(name_tokens(owner)) & _PERSON_OBJECTS
+            and bool(set(name_tokens(owner)) & _PERSON_OBJECTS)
+            and not tset & _INFRA_TOKENS
         )
     ) and not tset & _ADDRESS_NOT_PERSONAL:
         return "postal address"

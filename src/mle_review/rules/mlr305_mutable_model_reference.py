@@ -373,6 +373,8 @@ class MutableModelReference(Rule):
     def _reference(self, ctx: ModuleContext, call: ast.Call, kind: str) -> ast.expr | None:
         if kind == "mlflow" and call_kwarg(call, "model_uri") is not None:
             return call_kwarg(call, "model_uri")
+        if kind == "mlflow" and last_identifier(call.func) == "spark_udf":
+            return call.args[1] if len(call.args) > 1 else None  # spark_udf(spark, model_uri)
         func = call.func
         if isinstance(func, ast.Attribute) and func.attr in ("download_file", "download_fileobj"):
             return call.args[1] if len(call.args) > 1 else call_kwarg(call, "Key")

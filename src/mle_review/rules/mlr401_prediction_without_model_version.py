@@ -267,8 +267,30 @@ _WRAPPER_WORDS = {
 }
 
 
+_MODEL_FACTORIES = {"spark_udf", "load_model", "InferenceSession", "pipeline"}
+
+
+def _model_names(ctx: ModuleContext) -> set[str]:
+    """Names bound to a loaded model object: ``predict = mlflow.pyfunc.spark_udf(...)``."""
+    store = vars(ctx)
+    if "_mlr401_model_names" not in store:
+        names: set[str] = set()
+        for node in ctx.nodes(ast.Assign):
+            value = node.value
+            if (
+                isinstance(value, ast.Call)
+                and ctx.qualname(value) is not None
+                and (last_identifier(value.func) or "") in _MODEL_FACTORIES
+            ):
+                names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        store["_mlr401_model_names"] = names
+    return store["_mlr401_model_names"]  # type: ignore[no-any-return]
+
+
 def _predicts(ctx: ModuleContext, call: ast.Call) -> bool:
     """A model call, or a call to a project helper that returns a bare prediction."""
+    if isinstance(call.func, ast.Name) and call.func.id in _model_names(ctx):
+        return True
     if is_model_call(ctx, call):
         if isinstance(call.func, ast.Attribute):
             owner = last_identifier(call.func.value) or ""
