@@ -714,7 +714,7 @@ class Interpreter:
             return col
         for t in v.rows:
             for u in t.lineage():
-                if col in u.facts.parsed:
+                if col in u.facts.parsed or col in u.facts.time_cols:
                     return col
         return None
 

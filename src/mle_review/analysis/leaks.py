@@ -140,7 +140,7 @@ class _Queries:
 
     # ------------------------------------------------------------------ helpers
 
-    def L(self, line: int) -> int:  # noqa: N802 - reads like the word in messages
+    def L(self, line: int) -> int:
         """A module line as the user sees it (the .ipynb line for notebooks)."""
         nb = self.ctx.notebook
         return nb.to_file_line(line)[0] if nb is not None else line
@@ -606,20 +606,22 @@ class _Queries:
                 if f.sorted_by:
                     col, line = next(iter(f.sorted_by.items()))
                     return (
-                        f"sorted by `{col}`" if col != "index" else "sorted by its time index",
+                        f"that is sorted by `{col}`"
+                        if col != "index"
+                        else "that is sorted by its time index",
                         line,
                         True,
                     )
                 if f.time_index:
-                    return ("indexed by time", f.time_index, True)
+                    return ("that is indexed by time", f.time_index, True)
                 if f.windows:
                     return ("built from sliding windows over a series", f.windows, True)
                 if f.series_ops:
                     op, line = next(iter(f.series_ops.items()))
-                    return (f"treated as a time series (`{op}`)", line, True)
+                    return (f"that is treated as a time series (`{op}`)", line, True)
                 if f.parsed and weak is None:
                     col, line = next(iter(f.parsed.items()))
-                    weak = (f"has the parsed datetime column `{col}`", line, False)
+                    weak = (f"with the parsed datetime column `{col}`", line, False)
         return weak
 
     def random_split_temporal(self) -> list[Leak]:
@@ -638,12 +640,16 @@ class _Queries:
             related: list[Related] = [(None, line, "time order established here")]
             if s.splitter_line and s.splitter_line != s.line:
                 related.append((None, s.splitter_line, "shuffling splitter built here"))
-            api = s.api if s.api != "positional slicing" else "slicing by a shuffled index"
+            api = (
+                f"`{s.api}`"
+                if s.api != "positional slicing"
+                else "indexing with a random permutation"
+            )
             out.append(
                 Leak(
                     "MLR104",
                     s.node,
-                    f"`{api}` shuffles rows of data that is {what} (line {self.L(line)}), so the model trains on the future "
+                    f"{api} shuffles rows of data {what} (line {self.L(line)}), so the model trains on the future "
                     "and is tested on the past",
                     related=related,
                     confidence=None if strong else Confidence.MEDIUM,
@@ -707,8 +713,8 @@ class _Queries:
                 Leak(
                     "MLR105",
                     s.node,
-                    f"`{s.api}` assigns rows to train and test one by one, but rows repeat the same `{col}` ({why}, line {self.L(line)}), "
-                    "so the same entities appear on both sides",
+                    f"`{s.api}` splits row by row, but rows repeat the same `{col}` ({why}, line {self.L(line)}), "
+                    "so the same entities end up on both sides of the split",
                     related=[(None, line, "repeated entities shown here")],
                     confidence=None if strong else Confidence.MEDIUM,
                 )
