@@ -183,3 +183,34 @@ def test_requirements_folder_files_are_dependency_files() -> None:
     assert classify("requirements-dev.txt") == FileKind.DEPENDENCY
     assert classify("docs/notes.txt") is None
     assert classify("uv.lock") == FileKind.LOCK
+
+
+def test_notebook_last_line_with_trailing_newline_maps_to_its_own_line() -> None:
+    nb = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "execution_count": 1,
+                "metadata": {},
+                "outputs": [],
+                "source": ["a = 1\n", "b = 2\n"],
+            },
+            {
+                "cell_type": "code",
+                "execution_count": 2,
+                "metadata": {},
+                "outputs": [],
+                "source": ["c = 3\n"],
+            },
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    raw = json.dumps(nb, indent=1)
+    book = load_notebook(raw)
+    raw_lines = raw.splitlines()
+    lines = book.source.splitlines()
+    for text in ("a = 1", "b = 2", "c = 3"):
+        file_line, _cell = book.to_file_line(lines.index(text) + 1)
+        assert f'"{text}\\n"' in raw_lines[file_line - 1]

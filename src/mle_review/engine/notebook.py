@@ -147,9 +147,10 @@ def _locate_source_lines(
         return [fallback for _ in lines]  # one JSON string holds the whole cell
     result: list[int] = []
     for idx, line in enumerate(lines):
-        suffix = "\n" if idx < len(lines) - 1 else ""
+        # Jupyter ends every stored line but the last with "\n"; other writers end the last one too
+        candidates = (line + "\n", line) if idx < len(lines) - 1 else (line, line + "\n")
         pos = -1
-        for candidate in (line + suffix, line):
+        for candidate in candidates:
             for ascii_only in (False, True):
                 needle = json.dumps(candidate, ensure_ascii=ascii_only)
                 pos = raw.find(needle, cursor, end)

@@ -63,7 +63,7 @@ class Engine:
     def __init__(self, root: Path, config: Config, registry: Registry | None = None) -> None:
         self.root = root
         self.config = config
-        self.registry = registry or load_all()
+        self.registry = load_all() if registry is None else registry
         self.rules: list[Rule] = [r for r in self.registry if config.enabled(r.id)]
 
     # -- loading -------------------------------------------------------------
