@@ -6,7 +6,7 @@ import ast
 import builtins
 import hashlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from mle_review.engine.context import ModuleContext, ProjectContext
 from mle_review.engine.serving import imported_names, on_serving_path, training_side_paths
@@ -101,7 +101,6 @@ _ARITH = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow)
 @dataclass(frozen=True)
 class Stmt:
     shape: str  # hash of the statement with local names and numbers abstracted
-    exact: str  # hash with numbers kept (to tell whether copies already differ)
     nodes: int
     transforms: int
     data_ops: int  # numpy/pandas/math calls and column reads/writes by name
@@ -118,11 +117,18 @@ class Unit:
     end_line: int
     count: int
     shape: str
-    exact: str
+    stmts: tuple[ast.stmt, ...] = field(compare=False, repr=False)
 
 
 def _digest(parts: list[str]) -> str:
     return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=12).hexdigest()
+
+
+_SKIP_FIELDS = frozenset(
+    {"ctx", "type_comment", "kind", "decorator_list", "returns", "annotation", "type_params"}
+)
+_DEF_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_CONTEXT_NODES = (ast.Load, ast.Store, ast.Del)
 
 
 class _Normaliser:
@@ -133,7 +139,8 @@ class _Normaliser:
     pieces of feature code the same computation. Local variable and parameter
     names are all replaced by one placeholder, so ``df``/``frame``/``features``
     match. Numeric literals become ``#`` in the shape hash, so a copy whose
-    fill value or clip bound already drifted still matches.
+    fill value or clip bound already drifted still matches; the exact form
+    (numbers kept) is only computed for matches, to say whether they differ.
     """
 
     def __init__(self, ctx: ModuleContext) -> None:
@@ -141,14 +148,21 @@ class _Normaliser:
         self.keep = set(ctx.imports.names) | set(imported_names(ctx)) | _BUILTINS
 
     def stmt(self, node: ast.stmt) -> Stmt:
-        shape: list[str] = []
-        exact: list[str] = []
+        out: list[str] = []
         counts = [0, 0, 0, 0]
-        self._ser(node, shape, exact, counts)
+        self._ser(node, out, counts, exact=False)
         data_ops = counts[2] + counts[3] // 2
-        return Stmt(_digest(shape), _digest(exact), counts[0], counts[1], data_ops, node.lineno)
+        return Stmt(_digest(out), counts[0], counts[1], data_ops, node.lineno)
 
-    def _ser(self, node: ast.AST, shape: list[str], exact: list[str], counts: list[int]) -> None:
+    def exact(self, stmts: tuple[ast.stmt, ...]) -> str:
+        out: list[str] = []
+        counts = [0, 0, 0, 0]
+        for node in stmts:
+            self._ser(node, out, counts, exact=True)
+            out.append(";")
+        return _digest(out)
+
+    def _ser(self, node: ast.AST, out: list[str], counts: list[int], exact: bool) -> None:
         counts[0] += 1
         if isinstance(node, ast.BinOp) and isinstance(node.op, _ARITH):
             counts[1] += 1
@@ -169,68 +183,42 @@ class _Normaliser:
         ):
             counts[3] += 1
         if isinstance(node, ast.Name):
-            token = f"N:{node.id}" if node.id in self.keep else "L"
-            shape.append(token)
-            exact.append(token)
+            out.append(f"N:{node.id}" if node.id in self.keep else "L")
             return
         if isinstance(node, ast.arg):
-            shape.append("A")
-            exact.append("A")
+            out.append("A")
             return
         if isinstance(node, ast.Constant):
             value = node.value
-            if isinstance(value, (int, float, complex)) and not isinstance(value, bool):
-                shape.append("C:#")
-                exact.append(f"C:{value!r}")
-            else:
-                shape.append(f"C:{value!r}")
-                exact.append(f"C:{value!r}")
+            numeric = isinstance(value, (int, float, complex)) and not isinstance(value, bool)
+            out.append("C:#" if numeric and not exact else f"C:{value!r}")
             return
         if isinstance(node, ast.Attribute):
             qual = self.ctx.qualname(node) or ""
             if qual.split(".")[0] in ("numpy", "math", "torch"):
-                token = f"F:{node.attr}"  # np.log1p and math.log1p are the same computation
-                shape.append(token)
-                exact.append(token)
+                out.append(f"F:{node.attr}")  # np.log1p and math.log1p are the same computation
                 return
-        if isinstance(node, (ast.Load, ast.Store, ast.Del)):
+        if isinstance(node, _CONTEXT_NODES):
             return
-        label = type(node).__name__
-        shape.append(label)
-        exact.append(label)
-        for name, value in ast.iter_fields(node):
-            if name in (
-                "ctx",
-                "type_comment",
-                "kind",
-                "decorator_list",
-                "returns",
-                "annotation",
-                "type_params",
-            ):
+        out.append(type(node).__name__)
+        is_def = isinstance(node, _DEF_NODES)
+        for name in node._fields:
+            if name in _SKIP_FIELDS or (is_def and name == "name"):
                 continue
-            if name == "name" and isinstance(
-                node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-            ):
-                continue
+            value = getattr(node, name, None)
             if isinstance(value, list):
-                shape.append("[")
-                exact.append("[")
+                out.append("[")
                 for item in value:
                     if isinstance(item, ast.AST):
-                        self._ser(item, shape, exact, counts)
+                        self._ser(item, out, counts, exact)
                     else:
-                        shape.append(repr(item))
-                        exact.append(repr(item))
-                shape.append("]")
-                exact.append("]")
+                        out.append(repr(item))
+                out.append("]")
             elif isinstance(value, ast.AST):
-                self._ser(value, shape, exact, counts)
+                self._ser(value, out, counts, exact)
             elif value is not None:
-                shape.append(f"{name}={value!r}")
-                exact.append(f"{name}={value!r}")
-        shape.append(")")
-        exact.append(")")
+                out.append(f"{name}={value!r}")
+        out.append(")")
 
 
 def _bodies(ctx: ModuleContext) -> Iterator[tuple[str, list[ast.stmt]]]:
@@ -294,7 +282,7 @@ def _units(ctx: ModuleContext) -> list[Unit]:
                         ends[-1],
                         len(stmts),
                         _digest([s.shape for s in stmts]),
-                        _digest([s.exact for s in stmts]),
+                        tuple(body),
                     )
                 )
         for i in range(len(stmts) - WINDOW + 1):
@@ -313,7 +301,7 @@ def _units(ctx: ModuleContext) -> list[Unit]:
                     ends[i + WINDOW - 1],
                     WINDOW,
                     _digest([s.shape for s in window]),
-                    _digest([s.exact for s in window]),
+                    tuple(body[i : i + WINDOW]),
                 )
             )
     store["_mlr404_units"] = units
@@ -422,8 +410,13 @@ class TrainServeSkew(Rule):
             first_serving = min(m.serving, key=lambda u: u.line)
             first_training = min(m.training, key=lambda u: u.line)
             end = max(u.end_line for u in m.serving)
-            differ = any(s.exact != t.exact for s, t in zip(m.serving, m.training, strict=True))
             train_mod = by_path[key[1]]
+            train_norm = _Normaliser(train_mod)
+            serve_norm = _Normaliser(mod)
+            differ = any(
+                serve_norm.exact(s.stmts) != train_norm.exact(t.stmts)
+                for s, t in zip(m.serving, m.training, strict=True)
+            )
             train_line = first_training.line
             if train_mod.notebook is not None:
                 train_line = train_mod.notebook.to_file_line(train_line)[0]
