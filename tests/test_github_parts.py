@@ -396,3 +396,18 @@ def test_workspace_listing_skips_git_and_links(tmp_path: Path) -> None:
     os.symlink(tmp_path, ws / "outside")
     os.symlink(ws / "train.py", ws / "alias.py")
     assert WorkspaceSource(ws).list_files() == ["svc/requirements.txt", "train.py"]
+
+
+def test_delivery_notes_stay_short_for_huge_changes(tmp_path: Path) -> None:
+    from mle_review.config import Config
+    from mle_review.github.action import Options, Outcome, _notes_section
+    from mle_review.github.changes import Unreviewed
+
+    env = ActionEnv("pull_request", tmp_path / "e.json", "acme/churn", "t", run_id="42")
+    options = Options(
+        Config(), "high", "both", 20, True, "COMMENT", tmp_path / "s", ["OWNER"], True, 10
+    )
+    outcome = Outcome(unreviewed=[Unreviewed(f"bin/{i}.bin", "binary file") for i in range(500)])
+    notes = _notes_section(outcome, options, "a" * 40, env)
+    assert notes.count("Not reviewed") == 40 and "460 more files not reviewed" in notes
+    assert "`aaaaaaa`" in notes and "actions/runs/42" in notes

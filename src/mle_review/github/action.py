@@ -53,6 +53,7 @@ from mle_review.review.sources import FileSource
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 COMMENT_LIMIT = 65_536
 JOB_SUMMARY_LIMIT = 1_000_000  # GitHub accepts up to 1 MiB per step
+MAX_LISTED_UNREVIEWED = 40  # in the delivery notes; the summary's coverage section has the rest
 
 
 @dataclass
@@ -222,8 +223,11 @@ def _maybe_llm(
 def _notes_section(outcome: Outcome, options: Options, head_sha: str, env: ActionEnv) -> str:
     d = outcome.delivery
     lines: list[str] = []
-    for u in outcome.unreviewed:
+    for u in outcome.unreviewed[:MAX_LISTED_UNREVIEWED]:
         lines.append(f"- ⚠️ Not reviewed: `{u.path}`: {u.reason}")
+    if len(outcome.unreviewed) > MAX_LISTED_UNREVIEWED:
+        rest = len(outcome.unreviewed) - MAX_LISTED_UNREVIEWED
+        lines.append(f"- ⚠️ {rest} more files not reviewed (see the coverage section above).")
     if d.inline_posted or d.inline_kept or d.inline_resolved:
         parts = [f"{len(d.inline_posted)} new inline comment(s)"]
         if d.inline_kept:
