@@ -168,6 +168,8 @@ def test_example_workflow_triggers_and_least_privilege() -> None:
     }
     upload = wf["jobs"]["code-scanning"]
     assert upload["permissions"]["security-events"] == "write"
+    assert "needs.review.outputs.sarif-file" in upload["if"]  # no upload when no review ran
+    assert review["outputs"]["sarif-file"] == "${{ steps.review.outputs.sarif-file }}"
     for name, job in wf["jobs"].items():
         if name != "code-scanning":
             assert "security-events" not in job.get("permissions", {})
