@@ -584,3 +584,19 @@ def test_a_bad_payload_or_environment_exits_2(gh: GitHubServer, action: Action) 
     assert result.code == 2 and "pull_request.number" in result.stderr
     result = action.run("pull_request", pull_request_event(gh, 7), "--fail-on", "sometimes")
     assert result.code == 2 and "sometimes" in result.stderr
+
+
+def test_duplicate_summaries_from_an_old_race_are_cleaned_up(
+    gh: GitHubServer, action: Action
+) -> None:
+    first = gh.state.add_issue_comment(
+        7, SUMMARY_MARKER + "\nold", "github-actions[bot]", type="Bot"
+    )
+    gh.state.add_issue_comment(7, SUMMARY_MARKER + "\nduplicate", "github-actions[bot]", type="Bot")
+    human = gh.state.add_issue_comment(
+        7, SUMMARY_MARKER + "\npasted by a person", "alice", "CONTRIBUTOR"
+    )
+    assert action.pr().code == 1
+    assert [c.id for c in summaries(gh)] == [first.id, human.id]
+    assert "MLR301" in gh.state.issue_comments[first.id].body
+    assert gh.state.issue_comments[human.id].body.endswith("pasted by a person")

@@ -79,14 +79,24 @@ def upsert_summary(client: GitHubClient, number: int, body: str, log: Callable[[
     run keeps the oldest summary comment and deletes its own newer one:
     whatever the interleaving, one comment survives.
     """
-    for existing in _summary_candidates(client.issue_comments(number)):
+    candidates = _summary_candidates(client.issue_comments(number))
+    for existing in candidates:
         try:
             client.edit_issue_comment(number, existing.id, body)
-            return existing.id
         except GitHubError as exc:
             if not exc.permission:
                 raise
             log(f"summary comment {existing.id} cannot be edited by this token; looking further")
+            continue
+        # duplicates left by an earlier race whose clean-up failed: best effort, same author only
+        for extra in candidates:
+            if extra.id != existing.id and extra.author == existing.author:
+                try:
+                    client.delete_issue_comment(number, extra.id)
+                    log(f"removed duplicate summary comment {extra.id}")
+                except GitHubError as exc:
+                    log(f"could not remove duplicate summary comment {extra.id}: {exc}")
+        return existing.id
 
     def reconcile() -> Comment | None:
         mine = [c for c in _summary_candidates(client.issue_comments(number)) if c.body == body]
