@@ -32,6 +32,7 @@ from mle_review.analysis.lineage import (
     Choice,
     EarlyStop,
     Eval,
+    Facts,
     Fit,
     Merge,
     Obj,
@@ -86,6 +87,9 @@ _CONTAINER_METHODS = word_set(
 _MODE_METHODS = word_set("eval to cuda cpu double float half train requires_grad_ zero_grad")
 _DATA_ATTRS_PASS = word_set("values T array str cat")
 _TIME_DTYPE = re.compile(r"datetime|timestamp|<M8|M8\[", re.I)
+# groupby keys naming one record each (``hadm_id``, ``order_id``): aggregating under them summarises
+# that record's own detail rows, which is feature engineering, not a statistic across samples
+_ID_KEY = re.compile(r"(^|_|\s)(id|ID|Id|key|no)$|[a-z](ID|Id)$")
 _QUERY_CMP = re.compile(
     r"[`\"']?([A-Za-z_][\w ]*?)[`\"']?\s*(<=|>=|<|>)\s*[`\"']?@?([A-Za-z_][\w.]*)?"
 )
@@ -139,6 +143,18 @@ _LIBRARIES = frozenset(
 
 def _is_library(root: str) -> bool:
     return root in _LIBRARIES
+
+
+def _copy_facts(src: Facts, dst: Facts) -> None:
+    for name in ("parsed", "sorted_by", "series_ops", "time_cols", "entity_cols", "repeated"):
+        target = getattr(dst, name)
+        for k, v in getattr(src, name).items():
+            target.setdefault(k, v)
+    dst.unique_on |= src.unique_on
+    dst.time_index = dst.time_index or src.time_index
+    dst.windows = dst.windows or src.windows
+    dst.event_source = dst.event_source or src.event_source
+    dst.time_filtered = dst.time_filtered or src.time_filtered
 
 
 class _Abort(Exception):
@@ -232,6 +248,8 @@ class Interpreter:
         self.memo: dict[tuple[object, ...], object] = {}
         self.module_env: Env = {}
         self.stmt_line = 0
+        # a parameter name -> a data value some helper received under that name
+        self.param_examples: dict[str, Val] = {}
 
     # ------------------------------------------------------------------ driver
 
@@ -271,6 +289,13 @@ class Interpreter:
         ):
             return UNKNOWN
         tok = Token("source", line, name, role=role_from_name(name))
+        example = self.param_examples.get(name)
+        if example is not None:
+            # sibling helpers receive the same frames under the same names: keep what is known
+            # about those rows (time order, timestamps, entities), not their identity
+            for t in example.rows:
+                for u in t.lineage():
+                    _copy_facts(u.facts, tok.facts)
         return Val(rows=frozenset({tok}), tags=frozenset({"opaque", "param"}))
 
     def tick(self) -> None:
@@ -636,7 +661,17 @@ class Interpreter:
                 scores=a.scores | b.scores,
                 via=a.via | b.via,
                 merges=a.merges | b.merges,
-                tags=(a.tags | b.tags) & {"mask", "datetime", "pred", "window"},
+                tags=(a.tags | b.tags)
+                & {
+                    "mask",
+                    "datetime",
+                    "pred",
+                    "window",
+                    "time_pair",
+                    "time_cmp",
+                    "side_before",
+                    "side_after",
+                },
                 cols=tuple(dict.fromkeys(a.cols + b.cols)),
                 sel=a.sel | b.sel,
                 subset=a.subset or b.subset,
@@ -854,8 +889,14 @@ class Interpreter:
             for m in kv.merges:
                 if "time_pair" in kv.tags and m in self.a.merges:
                     self.a.merges[m].resolved = self.a.merges[m].resolved or node.lineno
-            if "time_pair" in kv.tags:
-                return base.with_(merges=frozenset(), cols=tuple(cols) or base.cols)
+            if "time_pair" in kv.tags:  # feature_time <= label_time: a point-in-time filter
+                out = self.alias(
+                    base.with_(merges=frozenset(), cols=tuple(cols) or base.cols),
+                    "point-in-time filter",
+                )
+                for t in out.rows:
+                    t.facts.time_filtered = node.lineno
+                return out
             if kv.sel:
                 return self.select_ids(base, kv.sel, node)
             if "time_cmp" in kv.tags:
@@ -985,6 +1026,9 @@ class Interpreter:
             new.add(a)
         return v.with_(rows=frozenset(new))
 
+    def time_ordered(self, rows: frozenset[Token]) -> bool:
+        return any(u.facts.sorted_by or u.facts.time_index for t in rows for u in t.lineage())
+
     def has_time_index(self, rows: frozenset[Token]) -> bool:
         return any(u.facts.time_index for t in rows for u in t.lineage())
 
@@ -1020,7 +1064,13 @@ class Interpreter:
         return self.opaque_result(node, args, kwargs)
 
     def eval_args(self, node: ast.Call, env: Env) -> tuple[list[Val], dict[str, Val]]:
-        args = [self.ev(a.value if isinstance(a, ast.Starred) else a, env) for a in node.args]
+        args: list[Val] = []
+        for a in node.args:
+            if isinstance(a, ast.Starred):
+                v = self.ev(a.value, env)
+                args.extend(v.items if v.items is not None else [v.iter_elem()])
+            else:
+                args.append(self.ev(a, env))
         kwargs: dict[str, Val] = {}
         for kw in node.keywords:
             v = self.ev(kw.value, env)
@@ -1053,7 +1103,8 @@ class Interpreter:
                 self.memo[key] = tok
             return infl.with_(rows=frozenset({tok}), tags=frozenset({"opaque"}))
         rows = frozenset().union(*(d.rows for d in data))
-        return infl.with_(rows=rows, tags=frozenset({"opaque"}), cols=())
+        keep = frozenset().union(*(d.tags for d in data)) & {"window"}
+        return infl.with_(rows=rows, tags=frozenset({"opaque"}) | keep, cols=())
 
     def call_local(
         self, func: ast.AST, node: ast.Call, args: list[Val], kwargs: dict[str, Val], env: Env
@@ -1073,6 +1124,10 @@ class Interpreter:
         if self.frames:
             local.update(env)
         self.bind_params(func.args, args, kwargs, local)
+        for prm in (*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs):
+            bound = local.get(prm.arg)
+            if bound is not None and bound.rows:
+                self.param_examples.setdefault(prm.arg, bound)
         self.frames.append(func)
         self.returns.append([])
         saved_line = self.stmt_line
@@ -1474,11 +1529,15 @@ class Interpreter:
         row_sets = [v.rows for v in data]
         if len(row_sets) == 1 or all(r == row_sets[0] for r in row_sets):
             rows = row_sets[0]
-            if len(data) > 1:  # stacking a frame onto itself duplicates its rows
+            if len(data) > 1 and self.same_expressions(node, args):
+                # pd.concat([df, df]): stacking a frame onto itself duplicates its rows
                 return self.resample(
                     node, data[:1], "concatenating the data with itself", True, many=False
                 ).with_(fits=infl.fits)
-            return infl.with_(rows=rows)
+            # pieces computed from the same rows (feature blocks, summary vectors): same rows
+            return infl.with_(
+                rows=rows, tags=frozenset().union(*(v.tags for v in data)) & {"window"}
+            )
         key = ("combine", id(node), tuple(sorted(t.id for r in row_sets for t in r)))
         tok = self.memo.get(key)
         if not isinstance(tok, Token):
@@ -1500,6 +1559,13 @@ class Interpreter:
         return infl.with_(
             rows=frozenset({tok}), merges=frozenset().union(*(v.merges for v in data))
         )
+
+    def same_expressions(self, node: ast.Call, args: list[Val]) -> bool:
+        """``concat([df, df])``: the pieces are literally the same expression."""
+        seq = node.args[0] if len(node.args) == 1 else None
+        elts = seq.elts if isinstance(seq, (ast.List, ast.Tuple)) else node.args
+        texts = {ast.dump(e) for e in elts}
+        return len(elts) > 1 and len(texts) == 1
 
     def resample(self, node: ast.AST, data: list[Val], what: str, dup: bool, many: bool) -> Val:
         if not data:
@@ -2285,6 +2351,13 @@ class Interpreter:
             ):
                 return base.with_(fits=base.fits | infl.fits)
             return self.statistic(node, recv, f".{name}()")
+        if name == "unique" or (
+            name == "drop_duplicates"
+            and not node.args
+            and not node.keywords
+            and len(recv.cols) == 1
+        ):
+            return self.unique_ids(recv, node)
         if name in ("sort_values", "sort_index", "set_index", "drop_duplicates"):
             return done(self.order_method(recv, base, name, node, infl))
         if name in ("merge", "join") and args:
@@ -2297,8 +2370,6 @@ class Interpreter:
             return self.sample(recv, base, node, kwargs)
         if name == "drop":
             return done(self.drop(recv, base, node, args, kwargs))
-        if name == "unique" or name == "drop_duplicates_ids":
-            return self.unique_ids(recv, node)
         if name == "isin" and args:
             parts = frozenset(t for t in args[0].flat().rows if t.split_part() is not None)
             return Val(
@@ -2355,6 +2426,27 @@ class Interpreter:
             return infl
         if name == "backward":
             return self.backward(recv, node)
+        if (
+            name in ("apply", "transform", "pipe", "agg", "aggregate")
+            and args
+            and args[0].func is not None
+        ):
+            axis = _const(_kw(node, "axis"))
+            if axis in (1, "columns"):
+                return done(base.with_(fits=base.fits | infl.fits))
+            res = self.apply_callable(args[0], base, node)
+            return done(base.with_(fits=base.fits | res.fits))
+        if name == "assign":
+            out = base
+            parsed: list[str] = []
+            for k, v in kwargs.items():
+                if v.func is not None:
+                    v = self.apply_callable(v, base, node)
+                out = out.with_(fits=out.fits | v.fits, merges=out.merges | v.merges)
+                if "datetime" in v.tags:
+                    parsed.append(k)
+                self.note_columns(recv.rows, [k])
+            return self.alias(out, "parsed dates", parsed=parsed) if parsed else out
         if name in (
             "fillna",
             "replace",
@@ -2387,6 +2479,21 @@ class Interpreter:
         if name in CHOICE_METHODS and recv.scores:
             self.choice(node, recv.scores)
         return done(base.with_(fits=base.fits | infl.fits, merges=base.merges | infl.merges))
+
+    def apply_callable(self, fv: Val, data: Val, node: ast.Call) -> Val:
+        """Run a local function/lambda passed to ``apply``/``transform``/``assign`` on ``data``."""
+        if fv.func is None:
+            return NONE
+        return self.call_local(fv.func, node, [data], {}, self.module_env)
+
+    def is_statistic_arg(self, how: Val) -> bool:
+        """``"mean"``, ``np.median``: an aggregation that learns from the rows."""
+        if isinstance(how.const, str):
+            return how.const in STAT_METHODS or how.const in ("sum", "prod")
+        if how.ref is not None:
+            fs = function_spec(how.ref)
+            return fs is not None and fs.kind is Fn.STATISTIC
+        return False
 
     def note_series_op(self, recv: Val, name: str) -> None:
         for t in recv.rows:
@@ -2494,13 +2601,24 @@ class Interpreter:
                 tags=(recv.tags - {"groupby"})
                 | ({"window"} if name in ("rolling", "expanding", "ewm") else set())
             )
+        if name in ("cumcount", "rank", "ngroup"):
+            plain = recv.with_(tags=recv.tags - {"groupby"}, cols=())
+            if name != "ngroup" and self.time_ordered(recv.rows):
+                # a per-entity position in time-sorted rows is a time coordinate
+                return plain.tag("datetime")
+            return plain
         if name == "transform":
-            if args and isinstance(args[0].const, str) and args[0].const in GROUP_NEUTRAL_METHODS:
-                return recv.with_(tags=recv.tags - {"groupby"}, cols=())
-            stat = self.statistic(
-                node, recv.with_(tags=frozenset()), "groupby().transform()", group=True
-            )
-            return recv.with_(tags=recv.tags - {"groupby"}, fits=recv.fits | stat.fits, cols=())
+            plain = recv.with_(tags=recv.tags - {"groupby"}, cols=())
+            how = args[0] if args else NONE
+            if how.func is not None:  # transform(lambda s: ...): what the function does per group
+                res = self.apply_callable(how, plain, node)
+                return plain.with_(fits=plain.fits | res.fits)
+            if self.is_statistic_arg(how):
+                stat = self.statistic(
+                    node, recv.with_(tags=frozenset()), "groupby().transform()", group=True
+                )
+                return plain.with_(fits=plain.fits | stat.fits)
+            return plain
         if (
             name in GROUP_AGG_METHODS
             or name in GROUP_NEUTRAL_METHODS
@@ -2527,6 +2645,7 @@ class Interpreter:
                 name in GROUP_AGG_METHODS
                 and name not in ("size", "count")
                 and "time_resample" not in recv.tags
+                and not (keys and all(_ID_KEY.search(k) for k in keys))
             ):
                 fits = (
                     fits

@@ -77,10 +77,11 @@ def is_time_column(col: str) -> bool:
 
 _ENTITY_STEMS = _word_set(
     "user customer client patient subject session device account member player driver visitor household "
-    "person participant machine sensor vehicle merchant store shop engine student employee borrower "
-    "applicant author host animal site hospital building donor mouse individual family cust uid pid "
-    "userid customerid patientid sessionid deviceid accountid subjectid"
+    "person participant machine sensor vehicle merchant student employee borrower applicant author animal "
+    "donor mouse individual family cust uid pid card cardholder userid customerid patientid sessionid "
+    "deviceid accountid subjectid"
 )
+# Stores, sites and plants persist into production: rows repeating them are not a group leak.
 _ROW_IDS = frozenset({"id", "index", "row_id", "rowid", "idx", "unnamed_0", "key", "pk", "uuid"})
 _NOT_ENTITY_ID = _word_set(
     "row transaction txn order record event sample trans invoice claim line image img file request message "

@@ -448,7 +448,7 @@ FUNCTIONS: dict[str, tuple[FnSpec, ...]] = _index(
             Fn.ROWWISE,
             _NP,
             "log log1p log2 log10 exp expm1 sqrt square abs absolute clip where sign round floor ceil isnan "
-            "isfinite nan_to_num tanh sin cos power minimum maximum",
+            "isfinite nan_to_num tanh sin cos power minimum maximum diff gradient cumsum cumprod convolve",
         ),
         *_fns(Fn.CHOICE, _NP, "argmax argmin nanargmax nanargmin argsort"),
         *_fns(Fn.PIPELINE_FACTORY, SK + _IMB, "make_pipeline"),
