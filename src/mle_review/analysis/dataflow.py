@@ -146,7 +146,15 @@ def _is_library(root: str) -> bool:
 
 
 def _copy_facts(src: Facts, dst: Facts) -> None:
-    for name in ("parsed", "sorted_by", "series_ops", "time_cols", "entity_cols", "repeated"):
+    for name in (
+        "parsed",
+        "sorted_by",
+        "series_ops",
+        "time_cols",
+        "entity_cols",
+        "repeated",
+        "grouped",
+    ):
         target = getattr(dst, name)
         for k, v in getattr(src, name).items():
             target.setdefault(k, v)
@@ -250,6 +258,7 @@ class Interpreter:
         self.stmt_line = 0
         # a parameter name -> a data value some helper received under that name
         self.param_examples: dict[str, Val] = {}
+        self.attr_cache: dict[ast.ClassDef, Env] = {}
 
     # ------------------------------------------------------------------ driver
 
@@ -266,9 +275,15 @@ class Interpreter:
     def standalone(self, fn: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         env: Env = dict(self.module_env)
         a = fn.args
+        cls = self.ctx.parents.get(fn)
         for p in [*a.posonlyargs, *a.args, *a.kwonlyargs]:
             if p.arg in ("self", "cls"):
-                env[p.arg] = Val(tags=frozenset({"self"}))
+                if isinstance(cls, ast.ClassDef):
+                    env[p.arg] = self.instance(cls)
+                    if fn.name != "__init__":
+                        env.update(self.class_attrs(cls))
+                else:
+                    env[p.arg] = Val(tags=frozenset({"self"}))
                 continue
             env[p.arg] = self.param_value(p.arg, fn.lineno)
         self.inlined.add(fn)
@@ -279,6 +294,44 @@ class Interpreter:
         finally:
             self.frames.pop()
             self.returns.pop()
+
+    def instance(self, cls: ast.ClassDef) -> Val:
+        return Val(tags=frozenset({"self"}), func=cls)
+
+    def class_attrs(self, cls: ast.ClassDef) -> Env:
+        """``self.*`` bindings that ``__init__`` makes, for analysing the other methods."""
+        cached = self.attr_cache.get(cls)
+        if cached is not None:
+            return cached
+        self.attr_cache[cls] = {}
+        init = next(
+            (s for s in cls.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"), None
+        )
+        if init is None or init in self.frames:
+            return {}
+        env: Env = dict(self.module_env)
+        if init.args.args:
+            env[init.args.args[0].arg] = self.instance(cls)
+        for p in init.args.args[1:]:
+            env.setdefault(p.arg, UNKNOWN)
+        self.frames.append(init)
+        self.returns.append([])
+        try:
+            self.exec_block(init.body, env)
+        finally:
+            self.frames.pop()
+            self.returns.pop()
+        attrs = {k: v for k, v in env.items() if k.startswith("self.")}
+        self.attr_cache[cls] = attrs
+        return attrs
+
+    def method_of(self, cls: ast.AST | None, name: str) -> ast.FunctionDef | None:
+        if not isinstance(cls, ast.ClassDef):
+            return None
+        for stmt in cls.body:
+            if isinstance(stmt, ast.FunctionDef) and stmt.name == name:
+                return stmt
+        return None
 
     def param_value(self, name: str, line: int) -> Val:
         low = name.lower()
@@ -856,6 +909,8 @@ class Interpreter:
             row_key = key_node.elts[0]
             col_key = key_node.elts[1] if len(key_node.elts) > 1 else None
         cols = _const_strs(row_key) if col_key is None else _const_strs(col_key)
+        if col_key is None and len(cols) == 1 and "dsdict" in recv.tags and role_from_name(cols[0]):
+            return self.predefined_part(base, cols[0], node)
         if col_key is None and cols:
             self.note_columns(recv.rows, cols)
             return base.with_(cols=tuple(cols), agg_of=frozenset())
@@ -966,6 +1021,30 @@ class Interpreter:
             split.parts.append(part)
         return base.with_(rows=frozenset({part}), subset=sub)
 
+    def predefined_part(self, base: Val, key: str, node: ast.AST) -> Val:
+        """``dataset["test"]`` of a Hugging Face DatasetDict: a split the publisher made."""
+        srcs = frozenset(t.canon for t in base.rows)
+        skey = ("predefined", frozenset(t.id for t in srcs))
+        split = self.memo.get(skey)
+        if not isinstance(split, Split):
+            split = Split(
+                node=node,
+                line=getattr(node, "lineno", self.stmt_line),
+                api="a predefined split",
+                kind="predefined",
+                shuffled=False,
+                inputs=frozenset(base.rows),
+            )
+            self.memo[skey] = split
+            self.a.splits.append(split)
+        pkey = ("predefined-part", split.id, key)
+        part = self.memo.get(pkey)
+        if not isinstance(part, Token):
+            part = Token("part", split.line, key, base.rows, role=role_from_name(key), split=split)
+            self.memo[pkey] = part
+            split.parts.append(part)
+        return base.with_(rows=frozenset({part}), tags=base.tags - {"dsdict"})
+
     def select_ids(self, base: Val, sel: frozenset[Token], node: ast.AST) -> Val:
         """``df[df.user_id.isin(train_ids)]``: the rows of the entities in one part of an id split."""
         out: set[Token] = set()
@@ -1048,6 +1127,10 @@ class Interpreter:
                 key = f"{base_key}[]" if base_key is not None else None
             recv = self.ev(f.value, env)
             args, kwargs = self.eval_args(node, env)
+            if "self" in recv.tags:
+                method = self.method_of(recv.func, f.attr)
+                if method is not None:
+                    return self.call_local(method, node, args, kwargs, env, bound_self=recv)
             if recv.ref is not None and key not in env:
                 return self.call_qualified(f"{recv.ref}.{f.attr}", node, args, kwargs, env)
             return self.call_method(recv, f.attr, node, args, kwargs, env, key)
@@ -1107,7 +1190,13 @@ class Interpreter:
         return infl.with_(rows=rows, tags=frozenset({"opaque"}) | keep, cols=())
 
     def call_local(
-        self, func: ast.AST, node: ast.Call, args: list[Val], kwargs: dict[str, Val], env: Env
+        self,
+        func: ast.AST,
+        node: ast.Call,
+        args: list[Val],
+        kwargs: dict[str, Val],
+        env: Env,
+        bound_self: Val | None = None,
     ) -> Val:
         if isinstance(func, ast.Lambda):
             scope = dict(env)
@@ -1123,7 +1212,26 @@ class Interpreter:
         local: Env = dict(self.module_env)
         if self.frames:
             local.update(env)
-        self.bind_params(func.args, args, kwargs, local)
+        if bound_self is not None and func.args.args:
+            cls = bound_self.func
+            if isinstance(cls, ast.ClassDef) and func.name != "__init__":
+                for k, v in self.class_attrs(cls).items():
+                    local.setdefault(k, v)
+            local[func.args.args[0].arg] = bound_self
+            rest = ast.arguments(
+                posonlyargs=[],
+                args=func.args.args[1:],
+                vararg=func.args.vararg,
+                kwonlyargs=func.args.kwonlyargs,
+                kw_defaults=func.args.kw_defaults,
+                kwarg=func.args.kwarg,
+                defaults=func.args.defaults[-len(func.args.args) + 1 :]
+                if len(func.args.args) > 1
+                else [],
+            )
+            self.bind_params(rest, args, kwargs, local)
+        else:
+            self.bind_params(func.args, args, kwargs, local)
         for prm in (*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs):
             bound = local.get(prm.arg)
             if bound is not None and bound.rows:
@@ -1192,7 +1300,11 @@ class Interpreter:
             elif "transform" in methods and "fit" in methods:
                 spec = None  # custom transformer: we do not know what its fit learns
             else:
-                return UNKNOWN
+                init = self.method_of(cls, "__init__")
+                inst = self.instance(cls)
+                if init is not None and init not in self.frames:
+                    self.call_local(init, node, args, kwargs, self.module_env, bound_self=inst)
+                return inst
         obj = self.new_obj(cls.name, spec, node, {})
         obj.local_class = True
         return Val(objs=frozenset({obj}))
@@ -1275,6 +1387,8 @@ class Interpreter:
         elif cs.cat is Cat.SEARCH:
             est = args[0] if args else kwargs.get("estimator", NONE)
             obj.inner = list(est.flat().objs)
+        elif cs.cat is Cat.MODEL and cs.data_in_ctor and "train_dataset" in kwargs:
+            obj.ctor_data = kwargs["train_dataset"].flat()
         elif cs.cat is Cat.MODEL and cs.data_in_ctor:
             data = [v for v in [*args, *kwargs.values()] if v.flat().rows]
             if data:
@@ -1472,7 +1586,10 @@ class Interpreter:
                 if is_entity_column(c):
                     facts.entity_cols.setdefault(c, node.lineno)
             self.memo[key] = tok
-        return Val(rows=frozenset({tok}), fits=influence([*args, *kwargs.values()]).fits)
+        out = Val(rows=frozenset({tok}), fits=influence([*args, *kwargs.values()]).fits)
+        if q.endswith("load_dataset") and q.startswith("datasets") and "split" not in kwargs:
+            out = out.tag("dsdict")  # a DatasetDict: ds["train"] / ds["test"] are predefined splits
+        return out
 
     def load_predefined(self, node: ast.Call) -> Val:
         key = ("load-split", id(node))
@@ -2053,8 +2170,8 @@ class Interpreter:
             )
             return Val(elem=pair, tags=frozenset({"container"}))
         if meth in (Meth.FIT, Meth.FIT_APPLY, Meth.FIT_PREDICT, Meth.FIT_RESAMPLE):
-            if name in ("train",) and not args:
-                return recv
+            if name in ("train",) and not args and not any(o.ctor_data is not None for o in objs):
+                return recv  # torch's model.train() switches mode; Trainer.train() fits
             out = NONE
             for obj in objs:
                 out = join(out, self.fit_object(obj, meth, node, x, y, x_node, kwargs))
@@ -2161,23 +2278,26 @@ class Interpreter:
     def early_stopping(self, obj: Obj, node: ast.Call, kwargs: dict[str, Val], fit: Fit) -> None:
         monitored: Val | None = None
         how = ""
-        for key in ("eval_set", "validation_data", "valid_sets", "evals"):
-            if key in kwargs:
-                monitored = kwargs[key].flat()
-                how = key
+        for key in ("eval_set", "validation_data", "valid_sets", "evals", "eval_dataset"):
+            for source in (kwargs, obj.kwargs):
+                if key in source:
+                    monitored = source[key].flat()
+                    how = key
         if monitored is None or not monitored.rows:
             return
-        callbacks = kwargs.get("callbacks", NONE).flat().objs
+        callbacks = kwargs.get("callbacks", obj.kwargs.get("callbacks", NONE)).flat().objs
         stops = any(o.spec is not None and o.spec.cat is Cat.CALLBACK_STOP for o in callbacks)
         stops = (
             stops
             or any(k in kwargs for k in EARLY_STOP_KWARGS)
             or any(k in obj.kwargs for k in EARLY_STOP_KWARGS)
         )
-        root = obj.spec.libs[0] if obj.spec and obj.spec.libs else ""
         if obj.name.startswith("CatBoost") and _const(_kw(node, "use_best_model")) is not False:
             stops = True
-        del root
+        # transformers: TrainingArguments(load_best_model_at_end=True) keeps the best checkpoint
+        for targs in obj.kwargs.get("args", NONE).flat().objs:
+            if targs.kwargs.get("load_best_model_at_end", NONE).const is True:
+                stops = True
         if stops:
             self.a.stops.append(
                 EarlyStop(node=node, line=node.lineno, monitored=monitored.rows, how=how, fit=fit)
@@ -2384,6 +2504,8 @@ class Interpreter:
                 keys = list(args[0].cols)
             self.note_columns(recv.rows, keys)
             for k in keys:
+                for t in recv.rows:
+                    t.facts.grouped.setdefault(k, node.lineno)
                 if is_entity_column(k):
                     for t in recv.rows:
                         t.facts.repeated.setdefault(k, (node.lineno, f"grouped by `{k}`"))

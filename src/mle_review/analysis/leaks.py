@@ -120,7 +120,13 @@ def _cv_inside_training(split: Split | None) -> bool:
     """A CV whose data is already a training part: the holdout lives elsewhere."""
     if split is None:
         return False
-    return any(t.eval_role() in (TRAIN, "cv_train") for t in split.inputs)
+    return any(_training_part(t) for t in split.inputs)
+
+
+def _training_part(t: Token) -> bool:
+    """Rows that are the training side of a split (a file merely named train is the whole data)."""
+    part = t.split_part()
+    return part is not None and part.eval_role() in (TRAIN, "cv_train")
 
 
 def _split_phrase(split: Split | None) -> str:
@@ -348,9 +354,7 @@ class _Queries:
             if line in reported or any(u in done_tokens for u in tok.up):
                 done_tokens.add(tok)
                 continue
-            if tok.eval_role() in (TRAIN, "cv_train") or any(
-                p.eval_role() == TRAIN for p in tok.parents
-            ):
+            if _training_part(tok):
                 continue
             for s in self.a.splits:
                 if any(tok in t.up for t in s.inputs) and not (
@@ -734,10 +738,13 @@ class _Queries:
                     return "index", f.time_index
         return None
 
-    def is_event_like(self, rows: frozenset[Token]) -> bool:
+    def is_event_like(self, rows: frozenset[Token], keys: tuple[str, ...] = ()) -> bool:
+        """Many rows per key: an event log rather than a dimension table."""
         for t in rows:
             for u in t.lineage():
                 if u.facts.repeated or u.facts.event_source or u.facts.series_ops:
+                    return True
+                if any(k in u.facts.grouped for k in keys):
                     return True
         return False
 
@@ -768,7 +775,7 @@ class _Queries:
             right_t = self.has_time(m.right)
             if (
                 right_t is not None
-                and self.is_event_like(m.right)
+                and self.is_event_like(m.right, m.keys)
                 and not self.time_filtered(m.right)
             ):
                 keys = ", ".join(f"`{k}`" for k in m.keys)

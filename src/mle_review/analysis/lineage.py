@@ -48,6 +48,9 @@ class Facts:
     unique_on: set[str] = field(default_factory=set)  # one row per value of these columns
     event_source: int | None = None  # loaded from an event-log-like file (line)
     time_filtered: int | None = None  # rows cut at a time boundary (line)
+    grouped: dict[str, int] = field(
+        default_factory=dict
+    )  # any groupby key -> line (many rows per key)
 
     def empty(self) -> bool:
         return not (
@@ -62,6 +65,7 @@ class Facts:
             or self.unique_on
             or self.event_source
             or self.time_filtered
+            or self.grouped
         )
 
 

@@ -259,6 +259,13 @@ CLASSES: dict[str, tuple[ClassSpec, ...]] = _index(
         # --- keras/torch models built from layers --------------------------------------------------------
         *_rows(Cat.MODEL, "network", _KERAS, "Sequential Model"),
         *_rows(Cat.MODEL, "model", ("prophet", "fbprophet"), "Prophet"),
+        *_rows(
+            Cat.MODEL,
+            "trainer",
+            ("transformers", "trl", "setfit"),
+            "Trainer Seq2SeqTrainer SFTTrainer",
+            data_in_ctor=True,
+        ),
     ]
 )
 
