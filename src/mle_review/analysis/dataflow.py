@@ -554,6 +554,18 @@ class Interpreter:
                     if base is not None and base.rows:
                         env[target.value.id] = self.alias(base, "time index", time_index=True)
                     return
+                owner_key = dotted_name(target.value)
+                owner = env.get(owner_key) if owner_key is not None else None
+                if owner is not None and owner.rows and not owner.objs:
+                    # df.col = ...: a column assignment on a frame
+                    env[owner_key or ""] = owner.with_(
+                        fits=owner.fits | influence([val]).fits, merges=owner.merges | val.merges
+                    )
+                    if "datetime" in val.tags:
+                        env[owner_key or ""] = self.alias(
+                            env[owner_key or ""], "parsed dates", parsed=[target.attr]
+                        )
+                    return
                 env[key] = val
                 self.label_objs(val, key)
         elif isinstance(target, ast.Subscript):
@@ -613,6 +625,8 @@ class Interpreter:
 
     def assign_subscript(self, target: ast.Subscript, val: Val, env: Env) -> None:
         base_node = target.value
+        if isinstance(base_node, ast.Attribute) and base_node.attr in ("loc", "iloc", "at", "iat"):
+            base_node = base_node.value  # df.loc[:, col] = ... changes df
         key = dotted_name(base_node)
         if key is None:
             self.ev(base_node, env)
@@ -679,8 +693,10 @@ class Interpreter:
         if isinstance(node, ast.Compare):
             return self.compare(node, env)
         if isinstance(node, ast.IfExp):
-            self.ev(node.test, env)
-            return join(self.ev(node.body, env), self.ev(node.orelse, env))
+            test = self.ev(node.test, env)
+            out = join(self.ev(node.body, env), self.ev(node.orelse, env))
+            # the value depends on the condition: `1 if x > df.x.mean() else 0` carries the mean
+            return out.with_(fits=out.fits | influence([test]).fits)
         if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
             return self.comprehension(node, env)
         if isinstance(node, ast.Lambda):
@@ -1287,10 +1303,14 @@ class Interpreter:
         if bases & {"Module", "Model", "Sequential", "LightningModule"}:
             spec = ClassSpec(Cat.MODEL, "network", ())
         elif bases & {"Dataset", "IterableDataset"}:
-            data = [v.flat() for v in args if v.flat().rows]
+            data = [v.flat() for v in [*args, *kwargs.values()] if v.flat().rows]
             if data:
+                # the rows it wraps, and its own methods (get_splits() calling random_split(self))
                 return Val(
-                    rows=frozenset().union(*(d.rows for d in data)), fits=influence(args).fits
+                    rows=frozenset().union(*(d.rows for d in data)),
+                    fits=influence([*args, *kwargs.values()]).fits,
+                    tags=frozenset({"self"}),
+                    func=cls,
                 )
             return self.opaque_result(node, args, kwargs)
         else:
@@ -1483,6 +1503,12 @@ class Interpreter:
                 rows=data[0].rows if data and axis in (1, -1) else frozenset(),
                 tags=frozenset({"stat"}) if not data else frozenset(),
             )
+        if kind is Fn.SCALE_FN:
+            data = [v for v in args if v.rows]
+            if data:
+                stat = self.statistic(node, data[0], f"{last}()")
+                return data[0].with_(fits=data[0].fits | stat.fits, subset=None, cols=())
+            return influence(args)
         if kind is Fn.QUANTILE_BIN:
             data = [v for v in args if v.rows]
             if data:

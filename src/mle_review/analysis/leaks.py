@@ -107,9 +107,18 @@ def _role(rows: frozenset[Token]) -> str | None:
     if len(roles) == 1:
         return roles.pop()
     roles.discard(None)
+    if TRAIN in roles and roles & {TEST, VAL}:
+        return None  # rows from both sides of a split (often swapped unpacking): cannot tell
     if TEST in roles:
         return TEST
     return VAL if VAL in roles else (roles.pop() if len(roles) == 1 else None)
+
+
+def _is_real_split(s: Split) -> bool:
+    """A lone ``df.sample(frac=...)`` is a subsample unless its complement is taken or it is named a part."""
+    if s.kind not in ("sample", "slice"):
+        return True
+    return len(s.parts) >= 2 or any(p.role is not None for p in s.parts)
 
 
 def _role_word(role: str | None) -> str:
@@ -222,19 +231,18 @@ class _Queries:
         weak = f.weak or f.cat is Cat.ENCODER
         # 1. a split separates rows the fit saw, after its state reached the data being split
         for s in self.a.splits:
-            if f.id not in s.fits or s.kind in ("predefined",):
+            if f.id not in s.fits or s.kind in ("predefined",) or not _is_real_split(s):
                 continue
             if s.kind == "cv" and _cv_inside_training(s):
                 continue
             for p in s.parts:
-                role = p.eval_role()
-                if role not in (TEST, VAL, CV_TEST):
+                if p.eval_role() not in (TEST, VAL, CV_TEST):
                     continue
                 if overlap_any(f.rows, [p]) is None:
                     continue
-                return self._prep_message(f, s, None, weak, labelled=True)
+                return self._prep_message(f, s, p, None, weak, labelled=True)
         # 2. an evaluation scores rows the fit saw with the fit's state
-        best: tuple[Eval, Split | None] | None = None
+        best: tuple[Eval, Split | None, Token | None] | None = None
         for e in self.evals:
             if f.id not in e.fits:
                 continue
@@ -247,58 +255,83 @@ class _Queries:
                 continue
             hp = self.holdout_part(e.rows)
             split = e.split if e.kind == "cv" else (hp[1] if hp else None)
+            part = e.split.parts[1] if e.kind == "cv" and e.split else (hp[0] if hp else None)
             if best is None or (e.labelled and not best[0].labelled):
-                best = (e, split)
+                best = (e, split, part)
         if best is None:
             return None
-        e, split = best
-        part = None
-        if split is None:
-            hp = self.holdout_part(e.rows)
-            part = hp[0] if hp else None
-        return self._prep_message(f, split, e, weak, labelled=e.labelled, part=part)
+        e, split, part = best
+        return self._prep_message(f, split, part, e, weak, labelled=e.labelled)
 
     def _prep_message(
         self,
         f: Fit,
         split: Split | None,
+        part: Token | None,
         e: Eval | None,
         weak: bool,
         labelled: bool,
-        part: Token | None = None,
     ) -> Leak:
-        where, related = self.where(split, part)
+        related: list[Related] = []
+        role = _role_word(part.eval_role() if part is not None else None)
+        stat = f.cat in ("statistic", "group_statistic")
+        subject = (
+            f"`{f.what}` (line {self.L(f.line)}) is computed"
+            if stat
+            else f"{self.fit_subject(f)} is fit on `{f.data_text}` (line {self.L(f.line)})"
+        )
+        on_eval_only = all(t.eval_role() in (TEST, VAL) for t in f.rows)
+        if split is not None and split.kind == "cv":
+            where = f"{'on rows' if stat else 'and'} `{split.api}` then splits {'them' if stat else 'those rows'} into validation folds at line {self.L(split.line)}"
+            if not stat:
+                where = f"whose rows `{split.api}` then splits into validation folds at line {self.L(split.line)}"
+            what = "each validation fold is scored with state learned from its own rows"
+            related.append((None, split.line, "cross-validated here"))
+        elif split is not None and split.line > f.line:
+            where = f"{'over rows that are' if stat else 'which is'} split into {self.parts_phrase(split)} only later, at line {self.L(split.line)}"
+            what = (
+                f"{role}-set statistics leak into {'the training features' if stat else 'training'}"
+            )
+            related.append((None, split.line, "split into train and test here"))
+        elif split is not None and on_eval_only:
+            where = f"{'on' if stat else 'which are'} the {role} rows split off at line {self.L(split.line)}{' themselves' if stat else ''}"
+            what = f"the {role} rows are transformed with their own statistics instead of the training statistics"
+            related.append((None, split.line, f"{role} rows split off here"))
+        elif split is not None:
+            where = f"{'over rows that include' if stat else 'which includes'} the {role} rows split off at line {self.L(split.line)}"
+            what = f"{role}-set statistics leak into training"
+            related.append((None, split.line, f"{role} rows split off here"))
+        elif part is not None:
+            where = f"{'over rows that include' if stat else 'which includes'} the {part.eval_role() or 'evaluation'} rows loaded at line {self.L(part.line)}"
+            what = "the model is trained with statistics of the very rows it predicts"
+            related.append((None, part.line, "evaluation rows come from here"))
+        else:
+            where = (
+                "over rows that include the evaluation rows"
+                if stat
+                else "which includes the evaluation rows"
+            )
+            what = "evaluation statistics leak into training"
+        if stat and split is not None and split.kind == "cv":
+            where = f"before `{split.api}` splits the same rows into validation folds at line {self.L(split.line)}"
+        if f.cat is Cat.TARGET_ENCODER and "statistics leak" in what:
+            what = f"target statistics of the {role} rows leak into training"
         if e is not None and e.line not in {r[1] for r in related}:
             related.append((None, e.line, "evaluated here"))
-        if f.cat in ("statistic", "group_statistic"):
-            if split is not None and split.kind == "cv":
-                tail = f"before `{split.api}` splits the same rows into validation folds at line {self.L(split.line)}"
-                what = "each validation fold is scored with features computed from its own rows"
-            elif split is not None:
-                tail = f"over rows that are split into train and test only later, at line {self.L(split.line)}"
-                what = "test-set statistics leak into the training features"
-            else:
-                tail = (
-                    f"over rows that include the {part.eval_role() if part else 'evaluation'} rows"
-                )
-                what = "the model is trained with statistics of the very rows it predicts"
-            msg = f"`{f.what}` (line {self.L(f.line)}) is computed {tail}, so {what}"
-            conf = Confidence.MEDIUM if (weak or not labelled) else None
-            return Leak("MLR101", f.node, msg, related=related, confidence=conf)
-        subject = f"{self.fit_subject(f)} is fit on `{f.data_text}` (line {self.L(f.line)})"
-        what = "test-set statistics leak into training"
-        if f.cat is Cat.TARGET_ENCODER:
-            what = "target statistics of the test rows leak into training"
-        if split is not None and split.kind == "cv":
-            what = "each validation fold is scored with state learned from its own rows"
-        elif split is None and not labelled:
-            what = "the model is trained with statistics of the very rows it predicts"
-        conf = None
-        if weak or not labelled:
-            conf = Confidence.MEDIUM
-        return Leak(
-            "MLR101", f.node, f"{subject}, {where}, so {what}", related=related, confidence=conf
-        )
+        if not stat:
+            sep = ", " if where.startswith("which") or where.startswith("whose") else " "
+            msg = f"{subject}{sep}{where}, so {what}"
+        else:
+            msg = f"{subject} {where}, so {what}"
+        conf = Confidence.MEDIUM if (weak or not labelled) else None
+        return Leak("MLR101", f.node, msg, related=related, confidence=conf)
+
+    def parts_phrase(self, split: Split) -> str:
+        roles = {p.eval_role() for p in split.parts}
+        named = [
+            w for r, w in ((TRAIN, "train"), (VAL, "validation"), (TEST, "test")) if r in roles
+        ]
+        return " and ".join(named) if len(named) >= 2 else "train and test"
 
     # ------------------------------------------------------------------ MLR102
 
@@ -549,12 +582,16 @@ class _Queries:
                 )
             )
         # test scores of several candidates gathered into one table
+        seen_loops: set[int] = set()
         for g in self.a.gathers.values():
             used = sorted(
                 (test_evals[i] for i in g.scores if i in test_evals), key=lambda e: e.line
             )
             if not used or used[0].line in reported:
                 continue
+            loop_ids = {id(lp) for e in used for lp in e.loops}
+            if loop_ids and loop_ids <= seen_loops:
+                continue  # several metric lists filled in the same loop: one finding
             models = {m for e in used for m in e.models}
             looped = any(e.loops for e in used)
             if not (looped or len(models) > 1 or len({e.line for e in used}) > 1):
@@ -563,6 +600,7 @@ class _Queries:
                 continue
             first = used[0]
             reported.add(first.line)
+            seen_loops |= loop_ids
             out.append(
                 Leak(
                     "MLR103",
@@ -634,7 +672,7 @@ class _Queries:
         for s in self.a.splits:
             if not s.shuffled or s.time_series or s.grouped or s.line in seen:
                 continue
-            if s.kind not in ("random", "cv", "sample", "slice"):
+            if s.kind not in ("random", "cv", "sample", "slice") or not _is_real_split(s):
                 continue
             ev = self.time_evidence(s.inputs)
             if ev is None:
@@ -695,6 +733,7 @@ class _Queries:
                 or s.time_series
                 or s.line in seen
                 or s.kind not in ("random", "cv", "sample")
+                or not _is_real_split(s)
             ):
                 continue
             if (

@@ -358,6 +358,7 @@ class Fn(str, Enum):
     CURVE = "curve"  # metric over every threshold (roc_curve): a choice waiting to happen
     STATISTIC = "statistic"  # np.mean(x) and friends
     QUANTILE_BIN = "quantile_bin"  # pd.qcut: bins from quantiles of the data
+    SCALE_FN = "scale_fn"  # sklearn.preprocessing.scale(X): a scaler fit and applied in one call
     TO_DATETIME = "to_datetime"
     ROWWISE = "rowwise"  # stateless elementwise: np.log(x), np.where(...)
     SINK = "sink"  # print/plot/log: consumes, returns nothing to follow
@@ -450,6 +451,11 @@ FUNCTIONS: dict[str, tuple[FnSpec, ...]] = _index(
             "nanquantile amax amin max min nanmax nanmin ptp",
         ),
         *_fns(Fn.QUANTILE_BIN, _PD, "qcut"),
+        *_fns(
+            Fn.SCALE_FN,
+            SK,
+            "scale minmax_scale robust_scale maxabs_scale quantile_transform power_transform",
+        ),
         *_fns(Fn.TO_DATETIME, _PD, "to_datetime DatetimeIndex date_range"),
         *_fns(
             Fn.ROWWISE,
