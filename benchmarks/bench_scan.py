@@ -17,7 +17,6 @@ import argparse
 import ast
 import json
 import random
-import resource
 import shutil
 import subprocess
 import sys
@@ -182,11 +181,49 @@ def count(root: Path) -> tuple[list[Path], int]:
     return files, sum(p.read_text(encoding="utf-8", errors="replace").count("\n") for p in files)
 
 
+_LAUNCHER = (
+    "import json, resource, subprocess, sys, time\n"
+    "t = time.perf_counter()\n"
+    "p = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE)\n"
+    "wall = time.perf_counter() - t\n"
+    "kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+    "sys.stdout.buffer.write(p.stdout)\n"
+    "sys.stderr.write(json.dumps({'rc': p.returncode, 'wall': wall, 'kb': kb}))\n"
+)
+
+
+def measure_cli(argv: list[str]) -> tuple[float, int, str, int]:
+    """Wall seconds, peak RSS (KB), stdout and exit code of a command.
+
+    The command is started from a tiny launcher process: a child's peak RSS
+    counts memory it inherited at fork, so forking straight from this
+    (large) benchmark process would overstate the CLI's memory.
+    """
+    proc = subprocess.run([sys.executable, "-c", _LAUNCHER, *argv], capture_output=True, text=True)
+    stats = json.loads(proc.stderr.strip().splitlines()[-1])
+    return stats["wall"], stats["kb"], proc.stdout, stats["rc"]
+
+
 def parse_floor(files: list[Path]) -> float:
     started = time.perf_counter()
     for path in files:
         ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     return time.perf_counter() - started
+
+
+def print_rule_timings(root: Path, config: Config) -> None:
+    from mle_review.engine.files import discover
+    from mle_review.engine.runner import Engine
+
+    engine = Engine(root, config)
+    started = time.perf_counter()
+    project, _errors, states = engine.load_project(discover([root], root, config))
+    load = time.perf_counter() - started
+    per_rule: dict[str, float] = {}
+    engine.run(project, states, rule_timings=per_rule)
+    print(f"load + parse + index  {load:>10.3f}")
+    for rid, seconds in sorted(per_rule.items(), key=lambda kv: -kv[1]):
+        print(f"  {rid:<19} {seconds:>10.3f}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -195,6 +232,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lines", type=int, default=50_000, help="minimum lines to generate")
     parser.add_argument(
         "--repeat", type=int, default=3, help="best of N for the in-process timings"
+    )
+    parser.add_argument(
+        "--per-rule", action="store_true", help="also print seconds spent in each rule"
     )
     args = parser.parse_args(argv)
 
@@ -218,27 +258,11 @@ def main(argv: list[str] | None = None) -> int:
             best = min(best, time.perf_counter() - started)
             findings = len(report.findings)
 
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        started = time.perf_counter()
-        proc = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "mle_review.cli",
-                "scan",
-                str(root),
-                "--root",
-                str(root),
-                "--format",
-                "json",
-                "--fail-on",
-                "never",
-            ],
-            capture_output=True,
-            text=True,
+        cli_wall, peak_kb, stdout, rc = measure_cli(
+            [sys.executable, "-m", "mle_review.cli", "scan", str(root), "--root", str(root)]
+            + ["--format", "json", "--fail-on", "never"]
         )
-        cli_wall = time.perf_counter() - started
-        peak_kb = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before)
+        proc = subprocess.CompletedProcess([], rc, stdout, "")
         cli_findings = len(json.loads(proc.stdout)["findings"]) if proc.returncode == 0 else -1
 
         print(f"files                 {len(files):>10,}")
@@ -253,6 +277,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"CLI peak RSS (MB)     {peak_kb / 1024:>10.1f}   (target < 250)")
         if cli_findings != findings:
             print(f"warning: CLI reported {cli_findings} findings, in-process {findings}")
+        if args.per_rule:
+            print_rule_timings(root, config)
         bandit = shutil.which("bandit")
         if bandit:
             started = time.perf_counter()

@@ -317,6 +317,22 @@ class ProjectContext:
     lock_dirs: set[str] = field(default_factory=set)
     locked_by_dir: dict[str, dict[str, tuple[int, ...]]] = field(default_factory=dict)
 
+    @cached_property
+    def top_level_functions(self) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
+        """Module-level functions of every non-test module, by name (first definition wins).
+
+        Built once per scan so rules that follow a call into another module
+        do a dictionary lookup instead of scanning every module per call.
+        """
+        index: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+        for module in self.modules:
+            if module.is_test:
+                continue
+            for stmt in module.tree.body:
+                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    index.setdefault(stmt.name, stmt)
+        return index
+
     @staticmethod
     def _ancestors(path: str) -> Iterator[str]:
         parent = PurePosixPath(path).parent

@@ -9,11 +9,13 @@ same way instead of killing the run.
 from __future__ import annotations
 
 import ast
+import gc
 import hashlib
 import time
 import warnings
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -65,6 +67,7 @@ class Engine:
         self.config = config
         self.registry = load_all() if registry is None else registry
         self.rules: list[Rule] = [r for r in self.registry if config.enabled(r.id)]
+        self._rule_timings: dict[str, float] | None = None
 
     # -- loading -------------------------------------------------------------
 
@@ -76,7 +79,7 @@ class Engine:
         states: dict[str, _FileState] = {}
         cands = list(candidates)
         self._collect_dependency_context(project, cands)
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), gc_paused():
             # SyntaxWarnings (odd escapes) in reviewed code are not the user's error here
             warnings.simplefilter("ignore")
             for cand in cands:
@@ -202,10 +205,29 @@ class Engine:
         project: ProjectContext,
         states: dict[str, _FileState],
         timings: dict[str, float] | None = None,
+        rule_timings: dict[str, float] | None = None,
     ) -> tuple[list[Finding], list[FileError]]:
-        """Run every enabled rule; ``timings`` (if given) accumulates seconds per file for benchmarks."""
+        """Run every enabled rule.
+
+        ``timings`` and ``rule_timings`` (if given) accumulate seconds per file
+        and per rule, for the benchmarks.
+        """
+        self._rule_timings = rule_timings
         findings: list[Finding] = []
         errors: list[FileError] = []
+        with gc_frozen():
+            self._run_rules(project, states, findings, errors, timings)
+        findings.sort(key=Finding.sort_key)
+        return findings, errors
+
+    def _run_rules(
+        self,
+        project: ProjectContext,
+        states: dict[str, _FileState],
+        findings: list[Finding],
+        errors: list[FileError],
+        timings: dict[str, float] | None,
+    ) -> None:
         for module in project.modules:
             started = time.perf_counter()
             for rule in self.rules:
@@ -236,8 +258,6 @@ class Engine:
             self._collect(
                 rule, partial(rule.check_project, project), None, states, findings, errors
             )
-        findings.sort(key=Finding.sort_key)
-        return findings, errors
 
     def _collect(
         self,
@@ -248,6 +268,7 @@ class Engine:
         out: list[Finding],
         errors: list[FileError],
     ) -> None:
+        started = time.perf_counter()
         try:
             hits = list(produce())
         except Exception as exc:
@@ -258,6 +279,10 @@ class Engine:
                 )
             )
             return
+        finally:
+            if self._rule_timings is not None:
+                elapsed = time.perf_counter() - started
+                self._rule_timings[rule.id] = self._rule_timings.get(rule.id, 0.0) + elapsed
         for hit in hits:
             hit_path = hit.path or path
             if hit_path is None or hit_path not in states:
@@ -359,6 +384,39 @@ class Engine:
 
 class _ParseError(Exception):
     pass
+
+
+@contextmanager
+def gc_frozen() -> Iterator[None]:
+    """Keep the collector on for what rules allocate, but stop it rescanning the loaded trees.
+
+    ``gc.freeze`` moves every object alive now (the ASTs, contexts) into a
+    permanent generation the collector ignores; rules' temporary garbage is
+    still collected, so memory stays flat.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while trees accumulate.
+
+    Every file's AST stays alive for the whole run, so the collector's
+    generation-2 passes rescan an ever-growing heap: on 50,000 lines that made
+    loading 7x slower than parsing. ASTs hold no reference cycles, so pausing
+    the collector frees nothing later than reference counting would.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _parse_python(source: str, path: str, notebook: bool) -> ast.Module:

@@ -196,7 +196,10 @@ def review_pull(client: GitHubClient, env: ActionEnv, options: Options, pull: Pu
     outcome = Outcome(report=report, pull=pull, changes=changes, unreviewed=unreviewed)
     if note:
         outcome.delivery.notices.append(note)
-    outcome.blocking = blocking_findings(report.findings, options.fail_on)
+    # LLM observations (MLR900) inform the summary but never fail the check
+    from mle_review.llm.apply import gate_view
+
+    outcome.blocking = blocking_findings(gate_view(report).findings, options.fail_on)
     return outcome
 
 

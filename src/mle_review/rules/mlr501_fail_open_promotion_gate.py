@@ -199,16 +199,14 @@ class _Analysis:
         self.gate_file = any(
             _GATE_PATH.search(_snake(re.sub(r"\.(py|ipynb)$", "", p))) for p in ctx.path.split("/")
         )
-        self.local_funcs = {
-            n.name: n
-            for n in ast.walk(ctx.tree)
-            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
-        }
+        self.local_funcs: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+        for func in ctx.functions:
+            self.local_funcs.setdefault(func.name, func)  # ast.walk order kept the outermost first
         self._gate_scope_cache: dict[int, bool] = {}
-        self.module_promotes = any(_is_promotion_call(c) for c in ctx.calls) or any(
-            _PROMOTION_HINT.search(n.id if isinstance(n, ast.Name) else n.attr)
-            for n in ast.walk(ctx.tree)
-            if isinstance(n, (ast.Name, ast.Attribute))
+        self.module_promotes = (
+            any(_is_promotion_call(c) for c in ctx.calls)
+            or any(_PROMOTION_HINT.search(n.id) for n in ctx.nodes(ast.Name))
+            or any(_PROMOTION_HINT.search(n.attr) for n in ctx.nodes(ast.Attribute))
         )
 
     # -- where are we ---------------------------------------------------------------
@@ -479,22 +477,22 @@ class _Analysis:
     # -- the detectors -------------------------------------------------------------------------
 
     def run(self) -> Iterator[_Finding]:
-        for node in ast.walk(self.ctx.tree):
-            if isinstance(node, ast.Call):
-                yield from self.get_default(node)
-                yield from self.discarded_check(node)
-            elif isinstance(node, ast.BoolOp):
-                yield from self.guarded_comparison(node)
-            elif isinstance(node, ast.If):
-                yield from self.presence_wrapper(node)
-                yield from self.skip_missing(node)
-                yield from self.log_only_failure(node)
-            elif isinstance(node, ast.Try):
-                yield from self.swallowed(node)
-            elif isinstance(node, ast.Assert):
-                yield from self.assert_gate(node)
-            elif isinstance(node, ast.Assign):
-                yield from self.unused_result(node)
+        nodes = self.ctx.nodes
+        for call in self.ctx.calls:
+            yield from self.get_default(call)
+            yield from self.discarded_check(call)
+        for boolop in nodes(ast.BoolOp):
+            yield from self.guarded_comparison(boolop)
+        for branch in nodes(ast.If):
+            yield from self.presence_wrapper(branch)
+            yield from self.skip_missing(branch)
+            yield from self.log_only_failure(branch)
+        for try_ in nodes(ast.Try):
+            yield from self.swallowed(try_)
+        for assertion in nodes(ast.Assert):
+            yield from self.assert_gate(assertion)
+        for assign in nodes(ast.Assign):
+            yield from self.unused_result(assign)
 
     # 1. metrics.get("auc", 1.0) >= min_auc
     def get_default(self, call: ast.Call) -> Iterator[_Finding]:
@@ -912,13 +910,7 @@ class _Analysis:
             return self.local_funcs[name]
         if name not in self.ctx.imports.names:
             return None
-        for other in self.ctx.project.modules:
-            if other is self.ctx or other.is_test:
-                continue
-            for stmt in other.tree.body:
-                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == name:
-                    return stmt
-        return None
+        return self.ctx.project.top_level_functions.get(name)
 
     def _returns_verdict(self, name: str) -> bool:
         """A check whose only output is a boolean verdict (so ignoring it ignores the gate).
