@@ -259,8 +259,10 @@ def main(argv: list[str] | None = None) -> int:
             findings = len(report.findings)
 
         cli_wall, peak_kb, stdout, rc = measure_cli(
-            [sys.executable, "-m", "mle_review.cli", "scan", str(root), "--root", str(root)]
-            + ["--format", "json", "--fail-on", "never"]
+            [
+                *(sys.executable, "-m", "mle_review.cli", "scan", str(root), "--root", str(root)),
+                *("--format", "json", "--fail-on", "never"),
+            ]
         )
         proc = subprocess.CompletedProcess([], rc, stdout, "")
         cli_findings = len(json.loads(proc.stdout)["findings"]) if proc.returncode == 0 else -1

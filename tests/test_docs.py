@@ -11,7 +11,9 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def test_rule_table_and_rule_docs_are_current() -> None:
-    proc = subprocess.run([sys.executable, str(REPO / "scripts" / "readme_rules_table.py"), "--check"])
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "readme_rules_table.py"), "--check"]
+    )
     assert proc.returncode == 0, "run `python scripts/readme_rules_table.py --write`"
 
 
@@ -29,6 +31,9 @@ def test_readme_has_exactly_two_setup_commands() -> None:
     blocks = re.findall(r"```sh\n(.*?)```", section, re.S)
     assert len(blocks) == 1
     commands = [line for line in blocks[0].splitlines() if line.strip()]
-    assert commands == ["pip install . && mle-review scan examples", "pip install '.[test]' && pytest"]
+    assert commands == [
+        "pip install . && mle-review scan examples",
+        "pip install '.[test]' && pytest",
+    ]
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     assert commands[1] in ci
