@@ -8,7 +8,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from mle_review.engine.context import ModuleContext, dotted_name
-from mle_review.rules._pipeline_common import is_example_code, root_name, walk_scope
+from mle_review.rules._pipeline_common import (
+    is_example_code,
+    root_name,
+    scope_of,
+    scope_statements,
+    walk_order,
+    walk_scope,
+)
 from mle_review.rules.base import Hit, Rule, RuleDoc, register
 
 # Parameter names that almost always hold a DataFrame in pandas code.
@@ -128,21 +135,26 @@ class InputFrameMutation(Rule):
     )
 
     def check_module(self, ctx: ModuleContext) -> Iterator[Hit]:
-        if ctx.is_test or is_example_code(ctx):
+        if ctx.is_test or not ctx.functions or is_example_code(ctx):
             return
         pandas = ctx.imports.imports_any("pandas", "modin", "databricks.koalas", "pyspark.pandas")
-        for func in ast.walk(ctx.tree):
-            if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        found: list[tuple[ast.AST, Hit]] = []
+        for func in ctx.functions:
+            params = list(_frame_params(func, pandas))
+            if not params:
                 continue
             if _DOCUMENTED_INPLACE.search(func.name) or _DOCUMENTED_INPLACE.search(
                 ast.get_docstring(func) or ""
             ):
                 continue
-            for param, annotated in _frame_params(func, pandas):
-                mutation = _first_mutation(func, param, annotated)
+            statements: list[ast.AST] | None = None
+            for param, annotated in params:
+                if statements is None:
+                    statements = list(scope_statements(func))
+                mutation = _first_mutation(ctx, func, statements, param, annotated)
                 if mutation is None:
                     continue
-                yield Hit.at(
+                hit = Hit.at(
                     mutation.node,
                     f"`{func.name}` mutates its argument `{param}` ({mutation.what}) without copying it first, "
                     "so the caller's DataFrame changes too",
@@ -151,6 +163,11 @@ class InputFrameMutation(Rule):
                         f"with `{param}.assign(...)` and return the result."
                     ),
                 )
+                found.append((func, hit))
+        if len(found) > 1:  # report in the tree-walk order the rule has always used
+            found.sort(key=lambda pair: walk_order(ctx, pair[0]))
+        for _func, hit in found:
+            yield hit
 
 
 def _annotation_text(node: ast.expr | None) -> str:
@@ -158,7 +175,7 @@ def _annotation_text(node: ast.expr | None) -> str:
         return ""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
-    return ast.unparse(node)
+    return dotted_name(node) or ast.unparse(node)  # same text; unparse is slow
 
 
 def _frame_params(
@@ -180,20 +197,35 @@ def _frame_params(
             yield arg.arg, False
 
 
-def _rebind_lines(func: ast.AST, name: str) -> list[int]:
+def _store_lines(target: ast.AST, name: str, line: int) -> Iterator[int]:
+    for sub in ast.walk(target):
+        if isinstance(sub, ast.Name) and sub.id == name and isinstance(sub.ctx, ast.Store):
+            yield line
+
+
+def _rebind_lines(
+    ctx: ModuleContext, func: ast.AST, statements: list[ast.AST], name: str
+) -> list[int]:
+    """Lines where ``name`` is bound again in ``func``'s own scope.
+
+    Binding targets are statement parts, except walrus targets, which are found
+    through the module's node index instead of walking every expression.
+    """
     lines: list[int] = []
-    for node in walk_scope(func):
-        targets: list[ast.expr] = []
+    for node in statements:
         if isinstance(node, ast.Assign):
-            targets = list(node.targets)
-        elif isinstance(node, (ast.AnnAssign, ast.For, ast.AsyncFor, ast.NamedExpr)):
-            targets = [node.target]
-        elif isinstance(node, ast.withitem) and node.optional_vars is not None:
-            targets = [node.optional_vars]
-        for target in targets:
-            for sub in ast.walk(target):
-                if isinstance(sub, ast.Name) and sub.id == name and isinstance(sub.ctx, ast.Store):
-                    lines.append(getattr(node, "lineno", 0) or getattr(target, "lineno", 0))
+            for target in node.targets:
+                lines.extend(_store_lines(target, name, node.lineno))
+        elif isinstance(node, (ast.AnnAssign, ast.For, ast.AsyncFor)):
+            lines.extend(_store_lines(node.target, name, node.lineno))
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                if item.optional_vars is not None:
+                    target = item.optional_vars
+                    lines.extend(_store_lines(target, name, target.lineno))
+    for walrus in ctx.nodes(ast.NamedExpr):
+        if scope_of(ctx, walrus) is func:
+            lines.extend(_store_lines(walrus.target, name, walrus.lineno))
     return lines
 
 
@@ -248,14 +280,16 @@ def _target_mutation(target: ast.expr, name: str) -> str | None:
 
 
 def _first_mutation(
-    func: ast.FunctionDef | ast.AsyncFunctionDef, name: str, annotated: bool
+    ctx: ModuleContext,
+    func: ast.FunctionDef | ast.AsyncFunctionDef,
+    statements: list[ast.AST],
+    name: str,
+    annotated: bool,
 ) -> _Mutation | None:
-    strong = annotated or bool(_FRAME_NAME.search(name)) or _pandas_evidence(func, name)
-    if not strong:
-        return None
-    rebinds = _rebind_lines(func, name)
+    # Every mutation is a statement of the function's own scope, so look for those
+    # first; the costlier evidence and rebinding checks run only when one exists.
     found: list[_Mutation] = []
-    for node in walk_scope(func):
+    for node in statements:
         what: str | None = None
         if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -277,12 +311,17 @@ def _first_mutation(
                 what = f"`{dotted_name(call.func) or method}(..., inplace=True)`"
             elif method in _MUTATING_METHODS and isinstance(call.func.value, ast.Name):
                 what = f"`{name}.{method}(...)`"
-        if what is None:
-            continue
-        line = getattr(node, "lineno", 0)
-        if any(r < line for r in rebinds):
-            continue
-        found.append(_Mutation(node, what))
+        if what is not None:
+            found.append(_Mutation(node, what))
+    if not found:
+        return None
+    strong = annotated or bool(_FRAME_NAME.search(name)) or _pandas_evidence(func, name)
+    if not strong:
+        return None
+    rebinds = _rebind_lines(ctx, func, statements, name)
+    if rebinds:
+        first_rebind = min(rebinds)
+        found = [m for m in found if not first_rebind < getattr(m.node, "lineno", 0)]
     if not found:
         return None
     return min(
