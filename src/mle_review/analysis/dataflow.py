@@ -22,9 +22,12 @@ hide a leak but never invent one.
 from __future__ import annotations
 
 import ast
+import gc
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from mle_review.analysis.lineage import (
     NONE,
@@ -44,6 +47,7 @@ from mle_review.analysis.lineage import (
     join,
     join_all,
     overlap_any,
+    short,
 )
 from mle_review.analysis.names import (
     CV_TEST,
@@ -165,6 +169,9 @@ def _copy_facts(src: Facts, dst: Facts) -> None:
     dst.time_filtered = dst.time_filtered or src.time_filtered
 
 
+_NONE_CONST = Val()
+
+
 class _Abort(Exception):
     """The module is too large or too dynamic to analyse within budget."""
 
@@ -202,15 +209,7 @@ class Analysis:
 Env = dict[str, Val]
 
 
-def _short(node: ast.AST | None, limit: int = 40) -> str:
-    if node is None:
-        return "the data"
-    try:
-        text = ast.unparse(node)
-    except Exception:  # pragma: no cover - unparse is total on parsed trees
-        return "the data"
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+_short = short
 
 
 def _const_strs(node: ast.AST | None) -> list[str]:
@@ -263,6 +262,11 @@ class Interpreter:
     # ------------------------------------------------------------------ driver
 
     def run(self) -> Analysis:
+        # The analysis allocates many small acyclic values that reference counting frees; with
+        # every parsed tree of the scan alive, letting allocations trigger full cyclic
+        # collections costs more than the analysis itself.
+        was_enabled = gc.isenabled()
+        gc.disable()
         try:
             self.exec_block(self.ctx.tree.body, self.module_env)
             for fn in self.ctx.functions:
@@ -270,6 +274,9 @@ class Interpreter:
                     self.standalone(fn)
         except (_Abort, RecursionError):
             self.a.complete = False
+        finally:
+            if was_enabled:
+                gc.enable()
         return self.a
 
     def standalone(self, fn: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
@@ -367,64 +374,81 @@ class Interpreter:
 
     def exec_stmt(self, s: ast.stmt, env: Env) -> str:
         self.stmt_line = s.lineno
-        if isinstance(s, ast.Expr):
-            self.ev(s.value, env)
-        elif isinstance(s, ast.Assign):
-            val = self.ev(s.value, env)
-            for target in s.targets:
-                self.assign(target, val, env, s.value)
-        elif isinstance(s, ast.AnnAssign):
-            if s.value is not None:
-                self.assign(s.target, self.ev(s.value, env), env, s.value)
-        elif isinstance(s, ast.AugAssign):
-            cur = (
-                self.ev(s.target, env) if isinstance(s.target, (ast.Name, ast.Attribute)) else NONE
-            )
-            val = self.ev(s.value, env)
-            if isinstance(s.target, ast.Subscript):
-                self.assign(s.target, val, env, s.value)
-            else:
-                self.assign(s.target, self.binop(cur, val), env, s.value)
-        elif isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            env[s.name] = Val(func=s)
-        elif isinstance(s, ast.Return):
-            if self.returns:
-                self.returns[-1].append(self.ev(s.value, env) if s.value is not None else NONE)
-            return "return"
-        elif isinstance(s, ast.If):
-            return self.exec_if(s, env)
-        elif isinstance(s, (ast.For, ast.AsyncFor)):
-            self.exec_for(s, env)
-        elif isinstance(s, ast.While):
-            self.ev(s.test, env)
-            self.exec_loop(s, s.body, env, None, NONE)
-            self.exec_block(s.orelse, env)
-        elif isinstance(s, (ast.With, ast.AsyncWith)):
-            for item in s.items:
-                v = self.ev(item.context_expr, env)
-                if item.optional_vars is not None:
-                    self.assign(item.optional_vars, v, env, item.context_expr)
-            return self.exec_block(s.body, env)
-        elif isinstance(s, ast.Try) or type(s).__name__ == "TryStar":
-            return self.exec_try(s, env)
-        elif isinstance(s, ast.Raise):
-            return "raise"
-        elif isinstance(s, (ast.Break, ast.Continue)):
-            return "break"
-        elif isinstance(s, ast.Match):
-            subject = self.ev(s.subject, env)
-            live: list[Env] = []
-            for case in s.cases:
-                branch = dict(env)
-                self.bind_pattern(case.pattern, subject, branch)
-                if self.exec_block(case.body, branch) in ("normal", "break"):
-                    live.append(branch)
-            live.append(dict(env))
-            self.merge_envs(env, live)
-        elif isinstance(s, ast.Delete):
-            for t in s.targets:
-                if isinstance(t, ast.Name):
-                    env.pop(t.id, None)
+        handler = _STMT_HANDLERS.get(type(s))
+        return handler(self, s, env) if handler is not None else "normal"
+
+    def _st_expr(self, s: ast.Expr, env: Env) -> str:
+        self.ev(s.value, env)
+        return "normal"
+
+    def _st_assign(self, s: ast.Assign, env: Env) -> str:
+        val = self.ev(s.value, env)
+        for target in s.targets:
+            self.assign(target, val, env, s.value)
+        return "normal"
+
+    def _st_annassign(self, s: ast.AnnAssign, env: Env) -> str:
+        if s.value is not None:
+            self.assign(s.target, self.ev(s.value, env), env, s.value)
+        return "normal"
+
+    def _st_augassign(self, s: ast.AugAssign, env: Env) -> str:
+        cur = self.ev(s.target, env) if isinstance(s.target, (ast.Name, ast.Attribute)) else NONE
+        val = self.ev(s.value, env)
+        if isinstance(s.target, ast.Subscript):
+            self.assign(s.target, val, env, s.value)
+        else:
+            self.assign(s.target, self.binop(cur, val), env, s.value)
+        return "normal"
+
+    def _st_def(self, s: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, env: Env) -> str:
+        env[s.name] = Val(func=s)
+        return "normal"
+
+    def _st_return(self, s: ast.Return, env: Env) -> str:
+        if self.returns:
+            self.returns[-1].append(self.ev(s.value, env) if s.value is not None else NONE)
+        return "return"
+
+    def _st_for(self, s: ast.For | ast.AsyncFor, env: Env) -> str:
+        self.exec_for(s, env)
+        return "normal"
+
+    def _st_while(self, s: ast.While, env: Env) -> str:
+        self.ev(s.test, env)
+        self.exec_loop(s, s.body, env, None, NONE)
+        self.exec_block(s.orelse, env)
+        return "normal"
+
+    def _st_with(self, s: ast.With | ast.AsyncWith, env: Env) -> str:
+        for item in s.items:
+            v = self.ev(item.context_expr, env)
+            if item.optional_vars is not None:
+                self.assign(item.optional_vars, v, env, item.context_expr)
+        return self.exec_block(s.body, env)
+
+    def _st_raise(self, s: ast.Raise, env: Env) -> str:
+        return "raise"
+
+    def _st_break(self, s: ast.Break | ast.Continue, env: Env) -> str:
+        return "break"
+
+    def _st_match(self, s: ast.Match, env: Env) -> str:
+        subject = self.ev(s.subject, env)
+        live: list[Env] = []
+        for case in s.cases:
+            branch = dict(env)
+            self.bind_pattern(case.pattern, subject, branch)
+            if self.exec_block(case.body, branch) in ("normal", "break"):
+                live.append(branch)
+        live.append(dict(env))
+        self.merge_envs(env, live)
+        return "normal"
+
+    def _st_delete(self, s: ast.Delete, env: Env) -> str:
+        for t in s.targets:
+            if isinstance(t, ast.Name):
+                env.pop(t.id, None)
         return "normal"
 
     def bind_pattern(self, pattern: ast.pattern, subject: Val, env: Env) -> None:
@@ -656,71 +680,75 @@ class Interpreter:
     def ev(self, node: ast.AST | None, env: Env) -> Val:
         if node is None:
             return NONE
-        self.tick()
-        if isinstance(node, ast.Name):
-            if node.id in env:
-                return env[node.id]
-            q = self.ctx.imports.names.get(node.id)
-            if q is not None:
-                return Val(ref=q)
-            return UNKNOWN
-        if isinstance(node, ast.Constant):
-            return Val(const=node.value)
-        if isinstance(node, ast.Call):
-            return self.call(node, env)
-        if isinstance(node, ast.Attribute):
-            return self.attribute(node, env)
-        if isinstance(node, ast.Subscript):
-            return self.subscript(node, env)
-        if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
-            vals = [self.ev(e.value if isinstance(e, ast.Starred) else e, env) for e in node.elts]
-            out = Val(items=tuple(vals))
-            return out.tag("container") if isinstance(node, ast.List) else out
-        if isinstance(node, ast.Dict):
-            vals = [self.ev(v, env) for v in node.values]
-            for k in node.keys:
-                self.ev(k, env)
-            return Val(elem=join_all(vals) if vals else None, tags=frozenset({"container", "dict"}))
-        if isinstance(node, ast.BinOp):
-            return self.binop(self.ev(node.left, env), self.ev(node.right, env))
-        if isinstance(node, ast.UnaryOp):
-            v = self.ev(node.operand, env)
-            if isinstance(node.op, ast.Invert) and v.subset is not None:
-                return v.with_(subset=None)
-            return v
-        if isinstance(node, ast.BoolOp):
-            return join_all(self.ev(v, env) for v in node.values)
-        if isinstance(node, ast.Compare):
-            return self.compare(node, env)
-        if isinstance(node, ast.IfExp):
-            test = self.ev(node.test, env)
-            out = join(self.ev(node.body, env), self.ev(node.orelse, env))
-            # the value depends on the condition: `1 if x > df.x.mean() else 0` carries the mean
-            return out.with_(fits=out.fits | influence([test]).fits)
-        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
-            return self.comprehension(node, env)
-        if isinstance(node, ast.Lambda):
-            return Val(func=node)
-        if isinstance(node, ast.JoinedStr):
-            return influence(self.ev(v, env) for v in node.values)
-        if isinstance(node, ast.FormattedValue):
-            return self.ev(node.value, env)
-        if isinstance(node, ast.NamedExpr):
-            v = self.ev(node.value, env)
-            self.assign(node.target, v, env, node.value)
-            return v
-        if isinstance(node, (ast.Await, ast.Starred)):
-            return self.ev(node.value, env)
-        if isinstance(node, (ast.Yield, ast.YieldFrom)):
-            v = self.ev(node.value, env) if node.value is not None else NONE
-            if self.returns:
-                self.returns[-1].append(Val(elem=v, tags=frozenset({"container"})))
-            return NONE
-        if isinstance(node, ast.Slice):
-            return influence(
-                [self.ev(node.lower, env), self.ev(node.upper, env), self.ev(node.step, env)]
-            )
-        return UNKNOWN
+        self.steps += 1
+        if self.steps > _MAX_STEPS:
+            raise _Abort
+        kind = type(node)
+        if kind is ast.Name:
+            name = node.id  # type: ignore[attr-defined]
+            if name in env:
+                return env[name]
+            q = self.ctx.imports.names.get(name)
+            return Val(ref=q) if q is not None else UNKNOWN
+        if kind is ast.Constant:
+            value = node.value  # type: ignore[attr-defined]
+            return _NONE_CONST if value is None else Val(const=value)
+        handler = _EXPR_HANDLERS.get(kind)
+        return handler(self, node, env) if handler is not None else UNKNOWN
+
+    def _ex_sequence(self, node: ast.Tuple | ast.List | ast.Set, env: Env) -> Val:
+        vals = [self.ev(e.value if isinstance(e, ast.Starred) else e, env) for e in node.elts]
+        out = Val(items=tuple(vals))
+        return out.tag("container") if isinstance(node, ast.List) else out
+
+    def _ex_dict(self, node: ast.Dict, env: Env) -> Val:
+        vals = [self.ev(v, env) for v in node.values]
+        for k in node.keys:
+            self.ev(k, env)
+        return Val(elem=join_all(vals) if vals else None, tags=frozenset({"container", "dict"}))
+
+    def _ex_binop(self, node: ast.BinOp, env: Env) -> Val:
+        return self.binop(self.ev(node.left, env), self.ev(node.right, env))
+
+    def _ex_unary(self, node: ast.UnaryOp, env: Env) -> Val:
+        v = self.ev(node.operand, env)
+        if isinstance(node.op, ast.Invert) and v.subset is not None:
+            return v.with_(subset=None)
+        return v
+
+    def _ex_boolop(self, node: ast.BoolOp, env: Env) -> Val:
+        return join_all(self.ev(v, env) for v in node.values)
+
+    def _ex_ifexp(self, node: ast.IfExp, env: Env) -> Val:
+        test = self.ev(node.test, env)
+        out = join(self.ev(node.body, env), self.ev(node.orelse, env))
+        # the value depends on the condition: `1 if x > df.x.mean() else 0` carries the mean
+        return out.with_(fits=out.fits | influence([test]).fits)
+
+    def _ex_lambda(self, node: ast.Lambda, env: Env) -> Val:
+        return Val(func=node)
+
+    def _ex_joinedstr(self, node: ast.JoinedStr, env: Env) -> Val:
+        return influence(self.ev(v, env) for v in node.values)
+
+    def _ex_value(self, node: ast.FormattedValue | ast.Await | ast.Starred, env: Env) -> Val:
+        return self.ev(node.value, env)
+
+    def _ex_namedexpr(self, node: ast.NamedExpr, env: Env) -> Val:
+        v = self.ev(node.value, env)
+        self.assign(node.target, v, env, node.value)
+        return v
+
+    def _ex_yield(self, node: ast.Yield | ast.YieldFrom, env: Env) -> Val:
+        v = self.ev(node.value, env) if node.value is not None else NONE
+        if self.returns:
+            self.returns[-1].append(Val(elem=v, tags=frozenset({"container"})))
+        return NONE
+
+    def _ex_slice(self, node: ast.Slice, env: Env) -> Val:
+        return influence(
+            [self.ev(node.lower, env), self.ev(node.upper, env), self.ev(node.step, env)]
+        )
 
     def binop(self, a: Val, b: Val) -> Val:
         if a.rows or b.rows:
@@ -1945,7 +1973,7 @@ class Interpreter:
             cat=cat,
             what=what,
             rows=data.rows,
-            data_text=_short(data_node),
+            data_node=data_node,
             weak=weak,
             obj=obj,
             internal=internal,
@@ -1976,7 +2004,6 @@ class Interpreter:
             rows=rows,
             fits=fits,
             loops=tuple(self.loops),
-            text=_short(node, 60),
             models=models,
             labelled=labelled,
             split=split,
@@ -1994,8 +2021,8 @@ class Interpreter:
             data,
             getattr(node, "func", node),
         )
-        fit.data_text = _short(getattr(getattr(node, "func", None), "value", None))
-        fit.what = _short(node, 60)
+        fit.data_node = getattr(getattr(node, "func", None), "value", None)
+        fit.what_node = node
         return Val(fits=data.fits | {fit.id}, tags=frozenset({"stat"}))
 
     def metric(
@@ -2025,7 +2052,6 @@ class Interpreter:
             node=node,
             line=getattr(node, "lineno", self.stmt_line),
             scores=scores,
-            text=_short(node, 60),
         )
         self.memo[key] = ch
         self.a.choices.append(ch)
@@ -2894,6 +2920,60 @@ class Interpreter:
             merges=left.merges | right.merges | {m.id},
             scores=left.scores | right.scores,
         )
+
+
+_STMT_HANDLERS: dict[type, Callable[[Interpreter, Any, Env], str]] = {
+    ast.Expr: Interpreter._st_expr,
+    ast.Assign: Interpreter._st_assign,
+    ast.AnnAssign: Interpreter._st_annassign,
+    ast.AugAssign: Interpreter._st_augassign,
+    ast.FunctionDef: Interpreter._st_def,
+    ast.AsyncFunctionDef: Interpreter._st_def,
+    ast.ClassDef: Interpreter._st_def,
+    ast.Return: Interpreter._st_return,
+    ast.If: Interpreter.exec_if,
+    ast.For: Interpreter._st_for,
+    ast.AsyncFor: Interpreter._st_for,
+    ast.While: Interpreter._st_while,
+    ast.With: Interpreter._st_with,
+    ast.AsyncWith: Interpreter._st_with,
+    ast.Try: Interpreter.exec_try,
+    ast.Raise: Interpreter._st_raise,
+    ast.Break: Interpreter._st_break,
+    ast.Continue: Interpreter._st_break,
+    ast.Match: Interpreter._st_match,
+    ast.Delete: Interpreter._st_delete,
+}
+if hasattr(ast, "TryStar"):  # Python 3.11+: except* blocks
+    _STMT_HANDLERS[ast.TryStar] = Interpreter.exec_try
+
+_EXPR_HANDLERS: dict[type, Callable[[Interpreter, Any, Env], Val]] = {
+    ast.Call: Interpreter.call,
+    ast.Attribute: Interpreter.attribute,
+    ast.Subscript: Interpreter.subscript,
+    ast.Tuple: Interpreter._ex_sequence,
+    ast.List: Interpreter._ex_sequence,
+    ast.Set: Interpreter._ex_sequence,
+    ast.Dict: Interpreter._ex_dict,
+    ast.BinOp: Interpreter._ex_binop,
+    ast.UnaryOp: Interpreter._ex_unary,
+    ast.BoolOp: Interpreter._ex_boolop,
+    ast.Compare: Interpreter.compare,
+    ast.IfExp: Interpreter._ex_ifexp,
+    ast.ListComp: Interpreter.comprehension,
+    ast.SetComp: Interpreter.comprehension,
+    ast.GeneratorExp: Interpreter.comprehension,
+    ast.DictComp: Interpreter.comprehension,
+    ast.Lambda: Interpreter._ex_lambda,
+    ast.JoinedStr: Interpreter._ex_joinedstr,
+    ast.FormattedValue: Interpreter._ex_value,
+    ast.Await: Interpreter._ex_value,
+    ast.Starred: Interpreter._ex_value,
+    ast.NamedExpr: Interpreter._ex_namedexpr,
+    ast.Yield: Interpreter._ex_yield,
+    ast.YieldFrom: Interpreter._ex_yield,
+    ast.Slice: Interpreter._ex_slice,
+}
 
 
 _CACHE: dict[int, tuple[ModuleContext, Analysis]] = {}

@@ -77,12 +77,12 @@ _LEAK_CACHE: dict[int, tuple[ModuleContext, dict[str, list[Leak]]]] = {}
 
 def leaks_for(ctx: ModuleContext, rule: str) -> list[Leak]:
     """Findings for ``rule`` in ``ctx`` (the whole module is analysed once for all rules)."""
-    if not relevant(ctx):
-        return []
     hit = _LEAK_CACHE.get(id(ctx))
     if hit is None or hit[0] is not ctx:
-        a = analyse(ctx)
-        result = _all_leaks(ctx, a) if a.complete else {}
+        result: dict[str, list[Leak]] = {}
+        if relevant(ctx):
+            a = analyse(ctx)
+            result = _all_leaks(ctx, a) if a.complete else {}
         if len(_LEAK_CACHE) >= 4:
             _LEAK_CACHE.clear()
         _LEAK_CACHE[id(ctx)] = (ctx, result)
@@ -205,7 +205,7 @@ class _Queries:
 
     def fit_subject(self, f: Fit) -> str:
         if f.cat in ("statistic", "group_statistic"):
-            return f"`{f.what}`"
+            return f"`{f.label}`"
         obj = f.obj
         if obj is not None and obj.label and obj.spec is not None and obj.label != obj.name:
             return f"the {obj.spec.what} `{obj.label}` (`{f.what}`)"
@@ -276,7 +276,7 @@ class _Queries:
         role = _role_word(part.eval_role() if part is not None else None)
         stat = f.cat in ("statistic", "group_statistic")
         subject = (
-            f"`{f.what}` (line {self.L(f.line)}) is computed"
+            f"`{f.label}` (line {self.L(f.line)}) is computed"
             if stat
             else f"{self.fit_subject(f)} is fit on `{f.data_text}` (line {self.L(f.line)})"
         )

@@ -22,11 +22,20 @@ from __future__ import annotations
 import ast
 import itertools
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from typing import Any
 
 from mle_review.analysis.specs import Cat, ClassSpec
 
 _ids = itertools.count(1)
+
+
+def short(node: ast.AST | None, limit: int = 40) -> str:
+    """Source text of ``node`` for a message, on one line and cut at ``limit`` characters."""
+    if node is None:
+        return "the data"
+    text = " ".join(ast.unparse(node).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass
@@ -259,16 +268,26 @@ class Fit:
     cat: Cat | str  # a Cat, or "statistic" / "group_statistic" / "quantile_bins"
     what: str  # "StandardScaler", "mean()"
     rows: frozenset[Token]
-    data_text: str
+    data_node: ast.AST | None  # the data argument, rendered only when a finding needs it
     weak: bool = False
     obj: Obj | None = None
     internal: bool = False  # a clone fit inside cross-validation / a search / a pipeline
     upstream: frozenset[int] = frozenset()  # fits already applied to the data it learned from
+    what_node: ast.AST | None = None  # statistics: the expression computing them
     id: int = field(default_factory=lambda: next(_ids))
 
     @property
     def is_model(self) -> bool:
         return self.cat is Cat.MODEL
+
+    @property
+    def data_text(self) -> str:
+        return short(self.data_node)
+
+    @property
+    def label(self) -> str:
+        """``StandardScaler`` for objects, the whole expression for statistics."""
+        return short(self.what_node, 60) if self.what_node is not None else self.what
 
 
 @dataclass(eq=False)
@@ -281,11 +300,14 @@ class Eval:
     rows: frozenset[Token]
     fits: frozenset[int]
     loops: tuple[ast.AST, ...]
-    text: str
     models: frozenset[int] = frozenset()  # Obj ids whose predictions are scored
     labelled: bool = True  # a metric/score with true labels (predict alone is not)
     split: Split | None = None  # the internal CV split of cross_val_score
     id: int = field(default_factory=lambda: next(_ids))
+
+    @property
+    def text(self) -> str:
+        return short(self.node, 60)
 
 
 @dataclass(eq=False)
@@ -295,7 +317,6 @@ class Choice:
     node: ast.AST
     line: int
     scores: frozenset[int]
-    text: str
 
 
 @dataclass(eq=False)
@@ -339,32 +360,91 @@ class Subset:
     sel: frozenset[Token] = frozenset()  # id parts selected by ``isin``
 
 
-@dataclass(frozen=True, eq=False)
+_EMPTY: frozenset[Any] = frozenset()
+_VAL_FIELDS = (
+    "rows", "fits", "objs", "items", "elem", "scores", "via", "tags", "const", "func", "ref", "cols",
+    "agg_of", "subset", "sel", "merges",
+)  # fmt: skip
+
+
 class Val:
-    """Abstract value of an expression."""
+    """Abstract value of an expression.
 
-    rows: frozenset[Token] = frozenset()
-    fits: frozenset[int] = frozenset()
-    objs: frozenset[Obj] = frozenset()
-    items: tuple[Val, ...] | None = None  # tuple/list literal elements, in order
-    elem: Val | None = None  # what iterating yields, when not simply the items
-    scores: frozenset[int] = frozenset()  # evaluations whose result this value carries
-    via: frozenset[int] = frozenset()  # Obj ids whose predictions this value is
-    tags: frozenset[str] = frozenset()
-    const: object = None
-    func: ast.AST | None = None  # a local def/lambda/class
-    ref: str | None = None  # qualified name of an imported module, class or function
-    cols: tuple[str, ...] = ()  # column names this value selects or refers to
-    agg_of: frozenset[Token] = frozenset()  # groupby-aggregate of these rows
-    subset: Subset | None = None
-    sel: frozenset[Token] = frozenset()  # masks from ``col.isin(part)``: the id parts selected
-    merges: frozenset[int] = frozenset()  # merges whose output this value carries
+    Treated as immutable; a plain ``__slots__`` class rather than a frozen
+    dataclass because values are copied on nearly every expression and
+    ``dataclasses.replace`` dominated the analysis time.
+    """
 
-    def with_(self, **kw: object) -> Val:
-        return replace(self, **kw)  # type: ignore[arg-type]
+    __slots__ = _VAL_FIELDS
+
+    def __init__(
+        self,
+        rows: frozenset[Token] = _EMPTY,
+        fits: frozenset[int] = _EMPTY,
+        objs: frozenset[Obj] = _EMPTY,
+        items: tuple[Val, ...] | None = None,  # tuple/list literal elements, in order
+        elem: Val | None = None,  # what iterating yields, when not simply the items
+        scores: frozenset[int] = _EMPTY,  # evaluations whose result this value carries
+        via: frozenset[int] = _EMPTY,  # Obj ids whose predictions this value is
+        tags: frozenset[str] = _EMPTY,
+        const: object = None,
+        func: ast.AST | None = None,  # a local def/lambda/class
+        ref: str | None = None,  # qualified name of an imported module, class or function
+        cols: tuple[str, ...] = (),  # column names this value selects or refers to
+        agg_of: frozenset[Token] = _EMPTY,  # groupby-aggregate of these rows
+        subset: Subset | None = None,
+        sel: frozenset[Token] = _EMPTY,  # masks from ``col.isin(part)``: the id parts selected
+        merges: frozenset[int] = _EMPTY,  # merges whose output this value carries
+    ) -> None:
+        self.rows = rows
+        self.fits = fits
+        self.objs = objs
+        self.items = items
+        self.elem = elem
+        self.scores = scores
+        self.via = via
+        self.tags = tags
+        self.const = const
+        self.func = func
+        self.ref = ref
+        self.cols = cols
+        self.agg_of = agg_of
+        self.subset = subset
+        self.sel = sel
+        self.merges = merges
+
+    def __repr__(self) -> str:
+        parts = [
+            f"{k}={getattr(self, k)!r}"
+            for k in _VAL_FIELDS
+            if getattr(self, k) not in (None, (), _EMPTY)
+        ]
+        return f"Val({', '.join(parts)})"
+
+    def with_(self, **kw: Any) -> Val:
+        new = object.__new__(Val)
+        new.rows = self.rows
+        new.fits = self.fits
+        new.objs = self.objs
+        new.items = self.items
+        new.elem = self.elem
+        new.scores = self.scores
+        new.via = self.via
+        new.tags = self.tags
+        new.const = self.const
+        new.func = self.func
+        new.ref = self.ref
+        new.cols = self.cols
+        new.agg_of = self.agg_of
+        new.subset = self.subset
+        new.sel = self.sel
+        new.merges = self.merges
+        for name, value in kw.items():
+            setattr(new, name, value)
+        return new
 
     def tag(self, *tags: str) -> Val:
-        return replace(self, tags=self.tags | frozenset(tags))
+        return self.with_(tags=self.tags | frozenset(tags))
 
     @property
     def is_data(self) -> bool:
@@ -374,7 +454,7 @@ class Val:
         """The value with its structure folded in (a list of frames behaves like their union)."""
         if self.items is None and self.elem is None:
             return self
-        out = replace(self, items=None, elem=None)
+        out = self.with_(items=None, elem=None)
         for it in self.items or ():
             out = join(out, it.flat())
         if self.elem is not None:
@@ -387,7 +467,7 @@ class Val:
             return self.elem
         if self.items:
             return join_all(self.items)
-        return replace(self, items=None, const=None, subset=None)
+        return self.with_(items=None, const=None, subset=None)
 
     def all_objs(self) -> Iterator[Obj]:
         yield from self.objs
@@ -446,16 +526,23 @@ def join_all(vals: Iterable[Val]) -> Val:
 
 def influence(vals: Iterable[Val]) -> Val:
     """What flows from ``vals`` apart from row identity (for arguments that are not the data)."""
-    fits: frozenset[int] = frozenset()
-    scores: frozenset[int] = frozenset()
-    via: frozenset[int] = frozenset()
-    merges: frozenset[int] = frozenset()
+    fits: frozenset[int] = _EMPTY
+    scores: frozenset[int] = _EMPTY
+    via: frozenset[int] = _EMPTY
+    merges: frozenset[int] = _EMPTY
     for v in vals:
-        f = v.flat()
-        fits |= f.fits
-        scores |= f.scores
-        via |= f.via
-        merges |= f.merges
+        if v.items is not None or v.elem is not None:
+            v = v.flat()
+        if v.fits:
+            fits = fits | v.fits if fits else v.fits
+        if v.scores:
+            scores = scores | v.scores if scores else v.scores
+        if v.via:
+            via = via | v.via if via else v.via
+        if v.merges:
+            merges = merges | v.merges if merges else v.merges
+    if not (fits or scores or via or merges):
+        return NONE
     return Val(fits=fits, scores=scores, via=via, merges=merges)
 
 

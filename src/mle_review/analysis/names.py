@@ -8,6 +8,7 @@ is a timestamp or an entity key, whether a file reads like an event log.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 
 def _word_set(text: str) -> frozenset[str]:
@@ -27,14 +28,16 @@ _TRAIN_WORD = re.compile(rf"^{_PREFIX}(?:train|tr|trn|training|fit|learn|trainva
 _VAL_WORD = re.compile(rf"^{_PREFIX}(?:val|valid|validation|vl|dev|eval|cv|va)\d*$")
 
 
-def words(name: str) -> list[str]:
-    """``X_trainVal2`` -> ``['x', 'train', 'val', '2']``."""
+@lru_cache(maxsize=4096)
+def words(name: str) -> tuple[str, ...]:
+    """``X_trainVal2`` -> ``('x', 'train', 'val', '2')``."""
     out: list[str] = []
     for chunk in re.split(r"[^A-Za-z0-9]+", name):
         out.extend(w.lower() for w in _WORD.findall(chunk))
-    return out
+    return tuple(out)
 
 
+@lru_cache(maxsize=4096)
 def role_from_name(name: str | None) -> str | None:
     """Split role a variable or file name suggests: train, test, val, or None.
 
@@ -65,6 +68,7 @@ _TIME_COL = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
 def is_time_column(col: str) -> bool:
     """Column names that hold event timestamps (``order_date``, ``created_at``, ``ts``), not durations."""
     low = col.strip().lower().replace(" ", "_").replace("-", "_")
@@ -90,6 +94,7 @@ _NOT_ENTITY_ID = _word_set(
 )
 
 
+@lru_cache(maxsize=4096)
 def is_entity_column(col: str) -> bool:
     """Columns naming the entity a row belongs to (``user_id``, ``customerID``, ``patient``)."""
     low = col.strip().lower().replace(" ", "_")
@@ -111,6 +116,7 @@ _EVENT_SOURCE = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
 def is_event_source(text: str) -> bool:
     """A file or variable name that reads like an event log (``events.csv``, ``user_sessions``)."""
     base = text.replace("\\", "/").rsplit("/", 1)[-1]
@@ -134,6 +140,7 @@ _MODEL_NAME = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
 def is_model_name(name: str) -> bool:
     """A variable name that reads like a fitted predictor (``model``, ``clf``, ``rf_model``)."""
     return bool(_MODEL_NAME.search(name.lower()))

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 from typing import Protocol, TypeVar
 
 
@@ -581,6 +582,7 @@ def _match(rows: tuple[_S, ...], root: str) -> _S | None:
     return None
 
 
+@lru_cache(maxsize=2048)
 def class_spec(qualname: str) -> ClassSpec | None:
     """The row for an imported class (``sklearn.preprocessing.StandardScaler``), else None.
 
@@ -604,6 +606,7 @@ _GENERIC_MODEL = ClassSpec(Cat.MODEL, "model", MODEL_PACKAGES)
 _GENERIC_TRANSFORMER = ClassSpec(Cat.TRANSFORMER, "transformer", ("sklearn",), weak=True)
 
 
+@lru_cache(maxsize=2048)
 def function_spec(qualname: str) -> FnSpec | None:
     """The row for an imported function (``pandas.read_csv``, ``numpy.mean``), else None."""
     root = qualname.partition(".")[0]
