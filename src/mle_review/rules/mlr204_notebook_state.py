@@ -15,6 +15,7 @@ from mle_review.rules._pipeline_common import (
     in_dirs,
     is_example_code,
     module_constants,
+    walk_order,
 )
 from mle_review.rules.base import Hit, Rule, RuleDoc, register
 
@@ -177,21 +178,23 @@ class NotebookState(Rule):
         yield from self._runs_notebooks(ctx)
 
     def check_project(self, project: ProjectContext) -> Iterator[Hit]:
+        # Only a file some notebook writes can be reported, so look at code only when one exists.
         notebook_writes: dict[str, _FileUse] = {}
+        for module in project.modules:
+            if module.notebook is not None and not module.is_test:
+                for use in _file_uses(module, _WRITERS):
+                    notebook_writes.setdefault(use.basename, use)
+        if not notebook_writes:
+            return
         code_writes: set[str] = set()
         reads: list[_FileUse] = []
         for module in project.modules:
-            if module.is_test:
+            if module.is_test or module.notebook is not None:
                 continue
             for use in _file_uses(module, _WRITERS):
-                if module.notebook is not None:
-                    notebook_writes.setdefault(use.basename, use)
-                else:
-                    code_writes.add(use.basename)
-            if (
-                module.notebook is None
-                and not in_dirs(module.path, self._dirs(module), module.project)
-                and not is_example_code(module)
+                code_writes.add(use.basename)
+            if not in_dirs(module.path, self._dirs(module), module.project) and not is_example_code(
+                module
             ):
                 reads.extend(_file_uses(module, _READERS))
         for read in reads:
@@ -273,34 +276,44 @@ class NotebookState(Rule):
     # -- production code that runs notebooks ------------------------------------------------
 
     def _runs_notebooks(self, ctx: ModuleContext) -> Iterator[Hit]:
-        for node in ast.walk(ctx.tree):
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
-                names = (
-                    [a.name for a in node.names]
-                    if isinstance(node, ast.Import)
-                    else [node.module or ""]
-                )
-                for name in names:
-                    if name.split(".")[0] in _NOTEBOOK_IMPORTERS:
-                        yield Hit.at(
-                            node,
-                            f"imports `{name}`, a hook that imports notebooks as modules: production code then "
-                            "depends on notebook cells, their order and their side effects",
-                            fix="Move the shared code into a `.py` module and import that from both the notebook and the pipeline.",
-                        )
-                        break
-        for call in ctx.calls:
-            what = self._runner(ctx, call)
-            if what is None:
-                continue
-            yield Hit.at(
-                call,
-                f"{what} runs a notebook as a pipeline step: the step's behaviour lives in cells that are not "
-                "reviewed, tested or imported like code",
-                fix="Turn the notebook into a module with a function the pipeline calls; keep the notebook as a thin report that imports it.",
+        hooks: list[tuple[ast.Import | ast.ImportFrom, str]] = []
+        import_nodes: list[ast.Import | ast.ImportFrom] = [
+            *ctx.nodes(ast.Import),
+            *ctx.nodes(ast.ImportFrom),
+        ]
+        for node in import_nodes:
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
             )
+            hook = next((n for n in names if n.split(".")[0] in _NOTEBOOK_IMPORTERS), None)
+            if hook is not None:
+                hooks.append((node, hook))
+        if len(hooks) > 1:  # the order a tree walk meets them in, as always reported
+            hooks.sort(key=lambda pair: walk_order(ctx, pair[0]))
+        for node, name in hooks:
+            yield Hit.at(
+                node,
+                f"imports `{name}`, a hook that imports notebooks as modules: production code then "
+                "depends on notebook cells, their order and their side effects",
+                fix="Move the shared code into a `.py` module and import that from both the notebook and the pipeline.",
+            )
+        checks = _RunnerChecks(ctx)
+        if checks.any:
+            for call in ctx.calls:
+                what = self._runner(ctx, call, checks)
+                if what is None:
+                    continue
+                yield Hit.at(
+                    call,
+                    f"{what} runs a notebook as a pipeline step: the step's behaviour lives in cells that are not "
+                    "reviewed, tested or imported like code",
+                    fix="Turn the notebook into a module with a function the pipeline calls; keep the notebook as a thin report that imports it.",
+                )
         if (
             ctx.notebook is None
+            and ctx.source.startswith("# Databricks notebook source")
             and ctx.lines
             and ctx.lines[0].startswith("# Databricks notebook source")
         ):
@@ -313,11 +326,12 @@ class NotebookState(Rule):
                         fix="Package the shared code as a library or module and import it instead of `%run`.",
                     )
 
-    def _runner(self, ctx: ModuleContext, call: ast.Call) -> str | None:
-        qual = ctx.qualname(call) or ""
+    def _runner(self, ctx: ModuleContext, call: ast.Call, checks: _RunnerChecks) -> str | None:
+        # Each test below can only match when its module-level precondition holds.
+        qual = (ctx.qualname(call) or "") if checks.qualified else ""
         if qual in _RUNNERS:
             return _RUNNERS[qual]
-        name = dotted_name(call.func) or ""
+        name = (dotted_name(call.func) or "") if checks.named else ""
         if name.endswith("dbutils.notebook.run"):
             return "`dbutils.notebook.run`"
         if name.endswith(("run_line_magic", "magic")) and call.args:
@@ -338,6 +352,27 @@ class NotebookState(Rule):
             if _SHELL_NOTEBOOK.search(text):
                 return "a shell call to jupyter/papermill"
         return None
+
+
+class _RunnerChecks:
+    """Which notebook-runner patterns a module could contain at all (decided once per module).
+
+    A runner from ``_RUNNERS`` or a shell call resolves through an import of its
+    package; the ``dbutils``/``magic`` names are identifiers, which appear
+    verbatim in ASCII source (non-ASCII source is not prefiltered, since
+    identifiers are NFKC-normalised).
+    """
+
+    def __init__(self, ctx: ModuleContext) -> None:
+        runner_import = ctx.imports.imports_any(*_RUNNER_PACKAGES)
+        self.shell = ctx.imports.imports_any("subprocess", "os")
+        self.qualified = runner_import or self.shell
+        ascii_source = ctx.source.isascii()
+        self.named = not ascii_source or "dbutils" in ctx.source or "magic" in ctx.source
+        self.any = self.qualified or self.named
+
+
+_RUNNER_PACKAGES = tuple(sorted({key.split(".")[0] for key in _RUNNERS}))
 
 
 def _module_lines_of_cell(nb: Notebook, cell_index: int) -> list[int]:
