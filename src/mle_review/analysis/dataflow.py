@@ -197,6 +197,7 @@ class Analysis:
     merges: dict[int, Merge] = field(default_factory=dict)
     resamples: dict[int, tuple[ast.AST, str, Token]] = field(default_factory=dict)
     gathers: dict[str, Gather] = field(default_factory=dict)
+    label_fits: set[int] = field(default_factory=set)  # statistics that only define a target column
     complete: bool = True
 
     def fit_list(self) -> list[Fit]:
@@ -258,6 +259,7 @@ class Interpreter:
         # a parameter name -> a data value some helper received under that name
         self.param_examples: dict[str, Val] = {}
         self.attr_cache: dict[ast.ClassDef, Env] = {}
+        self.column_fits: dict[tuple[int, str], frozenset[int]] = {}
 
     # ------------------------------------------------------------------ driver
 
@@ -585,6 +587,7 @@ class Interpreter:
                     env[owner_key or ""] = owner.with_(
                         fits=owner.fits | influence([val]).fits, merges=owner.merges | val.merges
                     )
+                    self.note_column_fits(owner, [target.attr], influence([val]).fits - owner.fits)
                     if "datetime" in val.tags:
                         env[owner_key or ""] = self.alias(
                             env[owner_key or ""], "parsed dates", parsed=[target.attr]
@@ -665,8 +668,7 @@ class Interpreter:
             )
             if "datetime" in val.tags and cols:
                 new = self.alias(new, "parsed dates", parsed=cols)
-            elif val.rows and "window_ops" in val.tags and cols:
-                pass
+            self.note_column_fits(base, cols, influence([val]).fits - base.fits)
             self.note_columns(base.rows, cols)
             env[key] = new
         elif base.items is not None or base.elem is not None or "container" in base.tags:
@@ -674,6 +676,23 @@ class Interpreter:
             self.note_gather(key, val)
         else:
             env[key] = join(base, influence([val]))
+
+    def note_column_fits(
+        self, frame: Val, cols: list[str] | tuple[str, ...], fits: frozenset[int]
+    ) -> None:
+        """Remember which fitted state was written into which column (to tell labels from features)."""
+        if not fits:
+            return
+        for t in frame.rows:
+            for c in cols:
+                key = (t.canon.id, c)
+                self.column_fits[key] = self.column_fits.get(key, frozenset()) | fits
+
+    def note_label(self, label: Val) -> None:
+        """``y = df["rul"]`` used as the target: statistics written into that column define the label."""
+        for t in label.rows:
+            for c in label.cols:
+                self.a.label_fits |= self.column_fits.get((t.canon.id, c), frozenset())
 
     # ------------------------------------------------------------------ expressions
 
@@ -851,15 +870,20 @@ class Interpreter:
         return None
 
     def note_comparison_choice(self, test: ast.AST, val: Val, env: Env) -> None:
-        """``if score > best_score:`` picks a candidate by its score."""
-        if not val.scores or not isinstance(test, ast.Compare) or len(test.ops) != 1:
+        """``if score > best_score:`` (also inside ``best is None or ...``) picks a candidate by its score."""
+        if not val.scores:
             return
-        if not isinstance(test.ops[0], (ast.Gt, ast.GtE, ast.Lt, ast.LtE)):
-            return
-        other = test.comparators[0]
-        if isinstance(other, ast.Constant) or isinstance(test.left, ast.Constant):
-            return
-        self.choice(test, val.scores)
+        compares = [test] if isinstance(test, ast.Compare) else []
+        if isinstance(test, ast.BoolOp):
+            compares = [v for v in test.values if isinstance(v, ast.Compare)]
+        for cmp in compares:
+            if len(cmp.ops) != 1 or not isinstance(cmp.ops[0], (ast.Gt, ast.GtE, ast.Lt, ast.LtE)):
+                continue
+            if isinstance(cmp.comparators[0], ast.Constant) or isinstance(cmp.left, ast.Constant):
+                continue
+            scores = influence([self.ev(cmp.left, env), self.ev(cmp.comparators[0], env)]).scores
+            if scores:
+                self.choice(cmp, scores)
 
     # ------------------------------------------------------------------ attributes and subscripts
 
@@ -1828,6 +1852,8 @@ class Interpreter:
         if not data:
             return Val(items=tuple(NONE for _ in range(2 * max(len(arrays), 1))))
         inputs = frozenset().union(*(v.rows for v in data))
+        if len(data) > 1:
+            self.note_label(data[-1])
         split = self.new_split(
             node,
             "train_test_split",
@@ -1835,7 +1861,9 @@ class Interpreter:
             shuffled,
             inputs,
             [("train", TRAIN), ("test", test_role)],
-            fits=frozenset().union(*(v.fits for v in data)),
+            # what the features carry: with several arrays the last one is the label, and a
+            # label defined from a statistic (RUL from the max cycle) is not preprocessing
+            fits=frozenset().union(*(v.fits for v in (data[:-1] if len(data) > 1 else data))),
         )
         if any(t.kind == "agg" and t.label.startswith("unique") for t in inputs):
             split.kind = "ids"
@@ -2289,6 +2317,8 @@ class Interpreter:
             )
         cat = obj.category()
         spec = obj.spec
+        if y.rows:
+            self.note_label(y)
         weak = bool(spec and spec.weak) or (cat is Cat.ENCODER)
         rows_val = data.with_(fits=data.fits | y.fits)
         if obj.spec is not None and obj.spec.cat is Cat.SEARCH and data.rows:
@@ -2309,7 +2339,7 @@ class Interpreter:
                 )
         fit = self.record_fit(node, obj, cat, obj.name, rows_val, x_node, weak=weak)
         fit.upstream = data.fits | y.fits
-        obj.state = frozenset({fit.id}) | data.fits | y.fits
+        obj.state = frozenset({fit.id}) | data.fits  # the label's own history is not feature state
         if cat is Cat.MODEL or cat is Cat.UNKNOWN:
             self.early_stopping(obj, node, kwargs, fit)
         if meth is Meth.FIT_APPLY:
@@ -2425,6 +2455,10 @@ class Interpreter:
                 via=infl.via | frozenset(o.id for o in objs),
                 tags=frozenset({"pred"}),
             )
+        if infl.via and len(data) >= 2:
+            # criterion(model(x), y): a loss of a network's predictions against labels
+            ev = self.record_eval(node, "score", rows, infl.fits | state, models=infl.via)
+            return Val(rows=rows, fits=infl.fits | state, via=infl.via, scores=frozenset({ev.id}))
         return Val(rows=rows, fits=infl.fits | state, via=infl.via)
 
     # ------------------------------------------------------------------ builtins
@@ -2807,7 +2841,9 @@ class Interpreter:
                     f"aggregate by {', '.join(keys)}" if keys else "aggregate",
                     recv.rows,
                 )
-                tok.facts.unique_on.update(keys)
+                # one row per key: a composite key says nothing about each column alone
+                if keys:
+                    tok.facts.unique_on.add("+".join(keys))
                 if "time_resample" in recv.tags:
                     tok.facts.time_index = node.lineno
                 for k in keys:
@@ -2851,7 +2887,7 @@ class Interpreter:
         by = _const_strs(_kw(node, "by"))
         keys: tuple[str, ...] | None = tuple(on or lon or ron) or None
         if method == "join" and keys is None:
-            uniq = [c for t in right.rows for c in sorted(t.facts.unique_on)]
+            uniq = [c for t in right.rows for u in sorted(t.facts.unique_on) for c in u.split("+")]
             keys = tuple(uniq) or (right.cols if right.cols else None)
         if asof:
             keys = tuple(by) + tuple(on or lon)

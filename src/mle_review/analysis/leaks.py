@@ -221,6 +221,8 @@ class _Queries:
         for f in self.fits:
             if f.cat not in _PREP_CATS or f.internal or not f.rows or f.line in seen:
                 continue
+            if f.id in self.a.label_fits:
+                continue  # a statistic that defines the target (RUL from the max cycle), not a feature
             leak = self._prep_leak(f)
             if leak is not None:
                 seen.add(f.line)

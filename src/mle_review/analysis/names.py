@@ -81,7 +81,7 @@ def is_time_column(col: str) -> bool:
 
 _ENTITY_STEMS = _word_set(
     "user customer client patient subject session device account member player driver visitor household "
-    "person participant machine sensor vehicle merchant student employee borrower applicant author animal "
+    "person participant machine engine sensor vehicle merchant student employee borrower applicant author animal "
     "donor mouse individual family cust uid pid card cardholder userid customerid patientid sessionid "
     "deviceid accountid subjectid"
 )

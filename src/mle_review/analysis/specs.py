@@ -259,6 +259,7 @@ CLASSES: dict[str, tuple[ClassSpec, ...]] = _index(
         ),
         # --- keras/torch models built from layers --------------------------------------------------------
         *_rows(Cat.MODEL, "network", _KERAS, "Sequential Model"),
+        *_rows(Cat.MODEL, "network", ("torch",), "Sequential Linear MLP"),
         *_rows(Cat.MODEL, "model", ("prophet", "fbprophet"), "Prophet"),
         *_rows(
             Cat.MODEL,
