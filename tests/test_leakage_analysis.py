@@ -401,3 +401,81 @@ print(accuracy_score(y{i}_test, m{i}.predict(X{i}_test)))
     elapsed = time.perf_counter() - started
     assert len(found) == 80
     assert elapsed < 1.0, elapsed
+
+
+def test_statistics_that_define_the_label_are_not_preprocessing() -> None:
+    src = (
+        HEADER
+        + """
+fd = pd.read_csv("engines.csv")
+fd["rul"] = fd.groupby("engine_id")["cycle"].transform("max") - fd["cycle"]
+fd["s2_mean"] = fd["s2"].fillna(fd["s2"].mean())
+X_tr, X_te, y_tr, y_te = train_test_split(fd[FEATURES], fd["rul"])
+"""
+    )
+    (leak,) = _leaks(src, "MLR101")
+    assert "fd['s2'].mean()" in leak.message
+
+
+def test_methods_called_on_self_are_followed() -> None:
+    src = (
+        HEADER
+        + """
+class Trainer:
+    def __init__(self):
+        self.scaler = StandardScaler()
+
+    def split(self, X, y):
+        return train_test_split(X, y)
+
+    def run(self, X, y):
+        X = self.scaler.fit_transform(X)
+        X_train, X_test, y_train, y_test = self.split(X, y)
+        return LogisticRegression().fit(X_train, y_train).score(X_test, y_test)
+"""
+    )
+    (leak,) = _leaks(src, "MLR101")
+    assert "self.scaler" in leak.message or "StandardScaler" in leak.message
+
+
+def test_a_lone_sample_is_a_subsample_not_a_split() -> None:
+    src = (
+        HEADER
+        + """
+df = pd.read_csv("trips.csv", parse_dates=["pickup_time"]).sort_values("pickup_time")
+small = df.sample(frac=0.01)
+print(small.corr())
+"""
+    )
+    assert _leaks(src, "MLR104") == []
+    src_split = src + "rest = df.drop(small.index)\n"
+    assert len(_leaks(src_split, "MLR104")) == 1
+
+
+def test_hugging_face_trainer_keeping_the_best_checkpoint_on_test() -> None:
+    src = """
+from datasets import load_dataset
+from transformers import Trainer, TrainingArguments
+ds = load_dataset("imdb")
+args = TrainingArguments(output_dir="o", load_best_model_at_end=True)
+trainer = Trainer(model=model, args=args, train_dataset=ds["train"], eval_dataset=ds["test"])
+trainer.train()
+print(trainer.evaluate(ds["test"]))
+"""
+    (leak,) = _leaks(src, "MLR103")
+    assert "eval_dataset" in leak.message
+    assert _leaks(src, "MLR102") == []
+
+
+def test_composite_group_keys_do_not_make_each_column_unique() -> None:
+    src = (
+        HEADER
+        + """
+prior = pd.read_csv("orders.csv")
+up = prior.groupby(["user_id", "product_id"]).agg(n=("order_id", "nunique")).reset_index()
+up["user_n"] = up.groupby("user_id")["n"].transform("max")
+train, test = train_test_split(up)
+"""
+    )
+    (leak,) = _leaks(src, "MLR105")
+    assert "user_id" in leak.message
