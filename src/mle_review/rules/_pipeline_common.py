@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import ast
 import re
+import weakref
 from collections.abc import Iterator
 from pathlib import PurePosixPath
+from typing import Generic, TypeVar
 
 from mle_review.engine.context import ModuleContext, ProjectContext, dotted_name
 
@@ -259,27 +261,37 @@ def _block_statements(blocks: list[object]) -> Iterator[ast.AST]:
                 yield from _block_statements([getattr(stmt, name, None) for name in _BLOCK_FIELDS])
 
 
-class _ModuleMemo:
-    """Facts derived from one module, shared by every rule while that module is checked.
+_K = TypeVar("_K")
+_V = TypeVar("_V")
 
-    The runner checks a module with all rules before moving on, so remembering
-    the last module is enough; nothing outlives the next module.
+
+class LatestMemo(Generic[_K, _V]):
+    """A dict of facts about one owner (a module or a project), replaced when the owner changes.
+
+    The runner checks a module with every rule before the next one, and a scan
+    has one project, so remembering the latest owner is enough. The owner is
+    held weakly and the facts are dropped with it, so a finished scan's trees
+    are never kept alive by a memo.
     """
 
     def __init__(self) -> None:
-        self.ctx: ModuleContext | None = None
-        self.scope_of: dict[ast.AST, ast.AST] = {}
-        self.bfs_paths: dict[ast.AST, tuple[int, tuple[int, ...]]] = {}
+        self._owner: weakref.ref[object] | None = None
+        self._data: dict[_K, _V] = {}
 
-    def of(self, ctx: ModuleContext) -> _ModuleMemo:
-        if self.ctx is not ctx:
-            self.ctx = ctx
-            self.scope_of = {}
-            self.bfs_paths = {}
-        return self
+    def of(self, owner: object) -> dict[_K, _V]:
+        if self._owner is None or self._owner() is not owner:
+            self._owner = weakref.ref(owner, self._drop)
+            self._data = {}
+        return self._data
+
+    def _drop(self, ref: weakref.ref[object]) -> None:
+        if self._owner is ref:
+            self._owner = None
+            self._data = {}
 
 
-_MEMO = _ModuleMemo()
+_SCOPE_OF: LatestMemo[ast.AST, ast.AST] = LatestMemo()
+_WALK_ORDER: LatestMemo[ast.AST, tuple[int, tuple[int, ...]]] = LatestMemo()
 
 
 def scope_of(ctx: ModuleContext, node: ast.AST) -> ast.AST:
@@ -289,7 +301,7 @@ def scope_of(ctx: ModuleContext, node: ast.AST) -> ast.AST:
     function/lambda/class (decorators and defaults count as the function's, as
     there). Memoised along the parent chain, so asking for many nodes is linear.
     """
-    memo = _MEMO.of(ctx).scope_of
+    memo = _SCOPE_OF.of(ctx)
     found = memo.get(node)
     if found is not None:
         return found
@@ -320,7 +332,7 @@ def walk_order(ctx: ModuleContext, node: ast.AST) -> tuple[int, tuple[int, ...]]
     sort their results by this, so findings come out in the same order as
     before (the order decides which duplicate gets which fingerprint).
     """
-    memo = _MEMO.of(ctx).bfs_paths
+    memo = _WALK_ORDER.of(ctx)
     known = memo.get(node)
     if known is not None:
         return known

@@ -23,10 +23,18 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from typing import Literal
 
-from mle_review.engine.context import ModuleContext, dotted_name
-from mle_review.rules._pipeline_common import identifiers, numeric_literal, walk_scope
+from mle_review.engine.context import ModuleContext, ProjectContext, dotted_name
+from mle_review.rules._pipeline_common import (
+    LatestMemo,
+    identifiers,
+    numeric_literal,
+    scope_statements,
+    walk_order,
+    walk_scope,
+)
 from mle_review.rules.base import Hit, Rule, RuleDoc, register
 
 Polarity = Literal["pass", "fail"]
@@ -63,6 +71,25 @@ _PROMOTION_CALL = re.compile(
     r"promot|(^|_)deploy($|_)|^(create|update|patch)_deployment$|rollout|transition_model_version_stage|"
     r"set_registered_model_alias|register_model|create_model_version|update_endpoint|push_to_hub|copy_to_prod|"
     r"upload_model|set_alias|mark_prod|(release|publish|ship)_(model|version|artifact|candidate)"
+)
+# Every _PROMOTION_CALL match contains one of these once lower-cased with underscores removed.
+_PROMOTION_TOKENS = (
+    "promot",
+    "deploy",
+    "rollout",
+    "transitionmodelversionstage",
+    "setregisteredmodelalias",
+    "registermodel",
+    "createmodelversion",
+    "updateendpoint",
+    "pushtohub",
+    "copytoprod",
+    "uploadmodel",
+    "setalias",
+    "markprod",
+    "release",
+    "publish",
+    "ship",
 )
 _PROMOTION_HINT = re.compile(
     r"promot|champion|challenger|registry|register_model|model_version|deploy|canary|rollout", re.I
@@ -199,15 +226,50 @@ class _Analysis:
         self.gate_file = any(
             _GATE_PATH.search(_snake(re.sub(r"\.(py|ipynb)$", "", p))) for p in ctx.path.split("/")
         )
-        self.local_funcs: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+        # By name, the definition a tree walk meets last (the one a dict built while walking keeps).
+        by_name: dict[str, list[ast.FunctionDef | ast.AsyncFunctionDef]] = {}
         for func in ctx.functions:
-            self.local_funcs.setdefault(func.name, func)  # ast.walk order kept the outermost first
+            by_name.setdefault(func.name, []).append(func)
+        self.local_funcs: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {
+            name: funcs[0] if len(funcs) == 1 else max(funcs, key=lambda f: walk_order(ctx, f))
+            for name, funcs in by_name.items()
+        }
         self._gate_scope_cache: dict[int, bool] = {}
-        self.module_promotes = (
-            any(_is_promotion_call(c) for c in ctx.calls)
+        self._verdicts: dict[str, bool] = {}
+
+    @cached_property
+    def module_promotes(self) -> bool:
+        """Only needed for weak (metric-check) gate names, so computed on first use."""
+        ctx = self.ctx
+        return (
+            self.has_promotion_call
             or any(_PROMOTION_HINT.search(n.id) for n in ctx.nodes(ast.Name))
             or any(_PROMOTION_HINT.search(n.attr) for n in ctx.nodes(ast.Attribute))
         )
+
+    @cached_property
+    def may_be_gate(self) -> bool:
+        """Can ``is_gate`` hold anywhere in this module? (It needs a gate file, a gate-named
+        function or class, a promotion call, or a check-named one in a promoting module.)"""
+        if self.gate_file:
+            return True
+        named = [f.name for f in self.ctx.functions] + [
+            c.name for c in self.ctx.nodes(ast.ClassDef)
+        ]
+        if any(_GATE_FUNC.search(_snake(name)) for name in named):
+            return True
+        if self.has_promotion_call:
+            return True
+        return any(_CHECK_FUNC.search(_snake(name)) for name in named) and self.module_promotes
+
+    @cached_property
+    def has_promotion_call(self) -> bool:
+        source = self.ctx.source
+        if source.isascii():  # identifiers appear verbatim; compare as snake-cased names would
+            flat = source.lower().replace("_", "")
+            if not any(token in flat for token in _PROMOTION_TOKENS):
+                return False
+        return any(_is_promotion_call(c) for c in self.ctx.calls)
 
     # -- where are we ---------------------------------------------------------------
 
@@ -477,22 +539,37 @@ class _Analysis:
     # -- the detectors -------------------------------------------------------------------------
 
     def run(self) -> Iterator[_Finding]:
+        """Every detector on the nodes it looks at, in ``ast.walk`` order of those nodes.
+
+        The nodes come from the module index; the order matters because the
+        first finding on a position wins and decides fingerprints.
+        """
+        found: list[tuple[ast.AST, _Finding]] = []
         nodes = self.ctx.nodes
-        for call in self.ctx.calls:
-            yield from self.get_default(call)
-            yield from self.discarded_check(call)
-        for boolop in nodes(ast.BoolOp):
-            yield from self.guarded_comparison(boolop)
-        for branch in nodes(ast.If):
-            yield from self.presence_wrapper(branch)
-            yield from self.skip_missing(branch)
-            yield from self.log_only_failure(branch)
-        for try_ in nodes(ast.Try):
-            yield from self.swallowed(try_)
-        for assertion in nodes(ast.Assert):
-            yield from self.assert_gate(assertion)
-        for assign in nodes(ast.Assign):
-            yield from self.unused_result(assign)
+        if not self.may_be_gate:  # only the metric-loop detector can fire outside gate code
+            for branch in nodes(ast.If):
+                found.extend((branch, f) for f in self.skip_missing(branch))
+        else:
+            for call in self.ctx.calls:
+                found.extend((call, f) for f in self.get_default(call))
+                found.extend((call, f) for f in self.discarded_check(call))
+            for boolop in nodes(ast.BoolOp):
+                found.extend((boolop, f) for f in self.guarded_comparison(boolop))
+            for branch in nodes(ast.If):
+                found.extend((branch, f) for f in self.presence_wrapper(branch))
+                found.extend((branch, f) for f in self.skip_missing(branch))
+                found.extend((branch, f) for f in self.log_only_failure(branch))
+            for try_ in nodes(ast.Try):
+                found.extend((try_, f) for f in self.swallowed(try_))
+            for assertion in nodes(ast.Assert):
+                found.extend((assertion, f) for f in self.assert_gate(assertion))
+            for assign in nodes(ast.Assign):
+                found.extend((assign, f) for f in self.unused_result(assign))
+        if len(found) > 1:
+            # a node has one type, so the stable sort keeps its detectors' order
+            found.sort(key=lambda pair: walk_order(self.ctx, pair[0]))
+        for _node, finding in found:
+            yield finding
 
     # 1. metrics.get("auc", 1.0) >= min_auc
     def get_default(self, call: ast.Call) -> Iterator[_Finding]:
@@ -918,6 +995,12 @@ class _Analysis:
         Its name must say it checks something, or its returned comparison must involve a threshold;
         helpers that return a success flag (send a message, register a model) are not checks.
         """
+        known = self._verdicts.get(name)
+        if known is None:
+            known = self._verdicts[name] = self._judge_verdict(name)
+        return known
+
+    def _judge_verdict(self, name: str) -> bool:
         if _PROMOTION_CALL.search(_snake(name)):
             return False
         checkish = bool(
@@ -930,24 +1013,7 @@ class _Analysis:
             return bool(_BOOLEAN_FUNC.search(name)) and bool(
                 _GATE_FUNC.search(_snake(name)) or _METRIC.search(name)
             )
-        raises = verdict = against_threshold = False
-        for node in walk_scope(func):
-            if isinstance(node, ast.Raise):
-                raises = True
-            if isinstance(node, ast.Return) and node.value is not None:
-                v = node.value
-                if (
-                    isinstance(v, (ast.Compare, ast.BoolOp))
-                    or (isinstance(v, ast.Constant) and isinstance(v.value, bool))
-                    or (isinstance(v, ast.Call) and dotted_name(v.func) in ("all", "any", "bool"))
-                    or (isinstance(v, ast.UnaryOp) and isinstance(v.op, ast.Not))
-                ):
-                    verdict = True
-                    against_threshold = against_threshold or any(
-                        isinstance(c, ast.Compare)
-                        and any(self._threshold_named(x) for x in [c.left, *c.comparators])
-                        for c in ast.walk(v)
-                    )
+        raises, verdict, against_threshold = _verdict_facts(self.ctx.project, func)
         return verdict and not raises and (checkish or against_threshold)
 
     # 6b. ok = check_gates(metrics); ...; promote()   (ok never consulted)
@@ -1043,6 +1109,45 @@ class _Analysis:
         )
 
 
+def _verdict_facts(
+    project: ProjectContext, func: ast.FunctionDef | ast.AsyncFunctionDef
+) -> tuple[bool, bool, bool]:
+    """(raises, returns a verdict, the verdict compares against a threshold) for one function.
+
+    A function is looked at once per scan, however many modules call it.
+    """
+    memo = _VERDICT_FACTS.of(project)
+    known = memo.get(func)
+    if known is None:
+        known = memo[func] = _scan_verdict(func)
+    return known
+
+
+_VERDICT_FACTS: LatestMemo[ast.AST, tuple[bool, bool, bool]] = LatestMemo()
+
+
+def _scan_verdict(func: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[bool, bool, bool]:
+    raises = verdict = against_threshold = False
+    for node in scope_statements(func):  # raise/return are statements: no expression walk needed
+        if isinstance(node, ast.Raise):
+            raises = True
+        if isinstance(node, ast.Return) and node.value is not None:
+            v = node.value
+            if (
+                isinstance(v, (ast.Compare, ast.BoolOp))
+                or (isinstance(v, ast.Constant) and isinstance(v.value, bool))
+                or (isinstance(v, ast.Call) and dotted_name(v.func) in ("all", "any", "bool"))
+                or (isinstance(v, ast.UnaryOp) and isinstance(v.op, ast.Not))
+            ):
+                verdict = True
+                against_threshold = against_threshold or any(
+                    isinstance(c, ast.Compare)
+                    and any(_Analysis._threshold_named(x) for x in [c.left, *c.comparators])
+                    for c in ast.walk(v)
+                )
+    return raises, verdict, against_threshold
+
+
 _ORDER = (ast.Gt, ast.GtE, ast.Lt, ast.LtE)
 _FLIPPED: dict[type[ast.cmpop], ast.cmpop] = {
     ast.Gt: ast.Lt(),
@@ -1084,9 +1189,15 @@ def _satisfies(default: ast.expr, op: ast.cmpop, other: ast.expr, bounded: bool)
 
 def _is_promotion_call(call: ast.Call) -> bool:
     name = dotted_name(call.func) or ""
-    return bool(_PROMOTION_CALL.search(_snake(name.rsplit(".", 1)[-1])))
+    return _promotion_name(name.rsplit(".", 1)[-1])
 
 
+@lru_cache(maxsize=4096)
+def _promotion_name(last: str) -> bool:
+    return bool(_PROMOTION_CALL.search(_snake(last)))
+
+
+@lru_cache(maxsize=4096)
 def _snake(name: str) -> str:
     """``PromotionGate`` -> ``promotion_gate``; ``check-metrics`` -> ``check_metrics``."""
     name = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name)
