@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from itertools import chain
 
 from mle_review.engine.astutil import call_kwarg
-from mle_review.engine.context import ModuleContext, Role, dotted_name
-from mle_review.rules._pipeline_common import identifiers, scope_body
+from mle_review.engine.context import ModuleContext, ProjectContext, Role, dotted_name
+from mle_review.rules._pipeline_common import LatestMemo, identifiers, scope_body, walk_order
 from mle_review.rules.base import Hit, Rule, RuleDoc, register
 
 _ACCURACY_CALLS = re.compile(
@@ -32,7 +33,51 @@ _NOT_METRIC = re.compile(
 )
 
 
-def _richer(tokens: Iterator[str]) -> bool:
+# A finding needs one of these in the source: an accuracy name, `evaluate`, a `.score(...)` call,
+# cross_val_score, or a hand-computed `==` that is averaged or summed.
+_ACCURACY_SOURCE = re.compile(r"ccuracy|evaluate|\bscore\b|cross_val_score")
+_AVERAGED = re.compile(r"mean|average|sum|count_nonzero")
+
+
+def _may_measure_accuracy(ctx: ModuleContext) -> bool:
+    """Cheap prefilter, weaker than every detector below (identifiers are verbatim in ASCII source)."""
+    source = ctx.source
+    if not source.isascii():
+        return True
+    return bool(_ACCURACY_SOURCE.search(source)) or (
+        "==" in source and bool(_AVERAGED.search(source))
+    )
+
+
+_RICH_MODULES: LatestMemo[str, list[ModuleContext]] = LatestMemo()
+
+
+def _richly_evaluating_modules(project: ProjectContext) -> list[ModuleContext]:
+    """Non-test, non-notebook modules that call a metric richer than accuracy (once per scan).
+
+    Call names are built from identifiers and imported module paths, so in ASCII
+    source a module can only qualify when its text matches the metric pattern
+    (or mentions mlflow, whose ``evaluate`` may be imported bare).
+    """
+    memo = _RICH_MODULES.of(project)
+    found = memo.get("modules")
+    if found is None:
+        found = memo["modules"] = [
+            other
+            for other in project.modules
+            if not other.is_test
+            and other.notebook is None
+            and (
+                not other.source.isascii()
+                or "mlflow" in other.source
+                or _OTHER_METRICS.search(other.source)
+            )
+            and _richer(other.call_name(c) or "" for c in other.calls)
+        ]
+    return found
+
+
+def _richer(tokens: Iterable[str]) -> bool:
     return any(
         _OTHER_METRICS.search(t) and not _NOT_METRIC.search(t)
         for t in tokens
@@ -101,31 +146,34 @@ class AccuracyOnlyEvaluation(Rule):
     )
 
     def check_module(self, ctx: ModuleContext) -> Iterator[Hit]:
-        if ctx.is_test:
+        if ctx.is_test or not _may_measure_accuracy(ctx):
             return
-        if self._richer_metrics(ctx.tree):
+        if self._richer_metrics(ctx):
             return
         if self._evaluated_elsewhere(ctx):
             return
         classifiers = self._classifier_names(ctx)
-        code_names = [
-            n.id if isinstance(n, ast.Name) else n.attr
-            for n in ast.walk(ctx.tree)
-            if isinstance(n, (ast.Name, ast.Attribute))
+        code_names = [n.id for n in ctx.nodes(ast.Name)] + [
+            n.attr for n in ctx.nodes(ast.Attribute)
         ]
         hinted = any(_CLASSIFIER_HINT.search(tok) for tok in code_names) and not (
             any(_REGRESSOR.search(tok) for tok in code_names) and not classifiers
         )
         evaluates = any((dotted_name(c.func) or "").endswith(".evaluate") for c in ctx.calls)
+        found: list[tuple[ast.AST, str]] = []
+        for call in ctx.nodes(ast.Call):
+            what = self._accuracy_call(ctx, call, classifiers, evaluates)
+            if what is not None:
+                found.append((call, what))
+        if hinted:
+            for cmp in ctx.nodes(ast.Compare):
+                what = self._manual_accuracy(ctx, cmp)
+                if what is not None:
+                    found.append((cmp, what))
+        if len(found) > 1:  # one finding per scope: the first a tree walk meets, as always
+            found.sort(key=lambda pair: walk_order(ctx, pair[0]))
         reported_scopes: set[int] = set()
-        for node in ast.walk(ctx.tree):
-            what: str | None = None
-            if isinstance(node, ast.Call):
-                what = self._accuracy_call(ctx, node, classifiers, evaluates)
-            elif isinstance(node, ast.Compare) and hinted:
-                what = self._manual_accuracy(ctx, node)
-            if what is None:
-                continue
+        for node, what in found:
             scope = id(scope_body(ctx, node))
             if scope in reported_scopes:
                 continue
@@ -142,8 +190,15 @@ class AccuracyOnlyEvaluation(Rule):
             )
 
     @staticmethod
-    def _richer_metrics(tree: ast.AST) -> bool:
-        return _richer(identifiers(tree))
+    def _richer_metrics(ctx: ModuleContext) -> bool:
+        """``identifiers(ctx.tree)`` checked from the node index instead of a tree walk."""
+        tokens = chain(
+            (n.id for n in ctx.nodes(ast.Name)),
+            (n.attr for n in ctx.nodes(ast.Attribute)),
+            (n.value for n in ctx.nodes(ast.Constant) if isinstance(n.value, str)),
+            (n.arg for n in ctx.nodes(ast.arg)),
+        )
+        return _richer(tokens)
 
     @staticmethod
     def _evaluated_elsewhere(ctx: ModuleContext) -> bool:
@@ -154,18 +209,13 @@ class AccuracyOnlyEvaluation(Rule):
             or re.search(r"(^|/)(eval\w*|metrics?|report\w*)(\.py|\.ipynb|/)", ctx.path)
         ):
             return False
-        for other in ctx.project.modules:
-            if other is ctx or other.is_test or other.notebook is not None:
-                continue
-            if _richer(other.call_name(c) or "" for c in other.calls):
-                return True
-        return False
+        return any(other is not ctx for other in _richly_evaluating_modules(ctx.project))
 
     @staticmethod
     def _classifier_names(ctx: ModuleContext) -> set[str]:
         names: set[str] = set()
-        for node in ast.walk(ctx.tree):
-            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+        for node in ctx.nodes(ast.Assign):
+            if isinstance(node.value, ast.Call):
                 ctors = [
                     dotted_name(c.func) or ""
                     for c in ast.walk(node.value)
