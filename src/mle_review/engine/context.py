@@ -175,12 +175,47 @@ def detect_roles(
 _N = TypeVar("_N", bound=ast.AST)
 
 
+# Fields that never hold a node worth indexing: names and flags are strings or
+# numbers, and ``ctx``/``op``/``ops`` hold shared singletons (Load(), Add(), Eq())
+# that are a third of all nodes yet never queried.
+_SKIP_FIELDS = frozenset(
+    {
+        "ctx",
+        "op",
+        "ops",
+        "id",
+        "attr",
+        "arg",
+        "module",
+        "level",
+        "kind",
+        "type_comment",
+        "name",
+        "asname",
+        "conversion",
+        "is_async",
+        "simple",
+        "lineno",
+        "col_offset",
+    }
+)
+_CHILD_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
+
+
+def _child_fields(kind: type[ast.AST]) -> tuple[str, ...]:
+    fields = _CHILD_FIELDS.get(kind)
+    if fields is None:
+        fields = _CHILD_FIELDS[kind] = tuple(f for f in kind._fields if f not in _SKIP_FIELDS)
+    return fields
+
+
 def _index_tree(tree: ast.AST) -> tuple[dict[type[ast.AST], list[ast.AST]], dict[ast.AST, ast.AST]]:
     """One pass over the tree: nodes grouped by type, and child -> parent links."""
     by_type: dict[type[ast.AST], list[ast.AST]] = {}
     parents: dict[ast.AST, ast.AST] = {}
     stack: list[ast.AST] = [tree]
     node_type = ast.AST
+    child_fields = _child_fields
     while stack:
         node = stack.pop()
         kind = type(node)
@@ -189,9 +224,9 @@ def _index_tree(tree: ast.AST) -> tuple[dict[type[ast.AST], list[ast.AST]], dict
             by_type[kind] = [node]
         else:
             bucket.append(node)
-        for name in node._fields:
+        for name in child_fields(kind):
             value = getattr(node, name, None)
-            if isinstance(value, list):
+            if value.__class__ is list:
                 for item in value:
                     if isinstance(item, node_type):
                         parents[item] = node
