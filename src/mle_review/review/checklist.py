@@ -13,20 +13,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from mle_review.knowledge import CHECKLIST, ChecklistItem
+from mle_review.knowledge import CHECKLIST, LANES, ChecklistItem
 from mle_review.review.classify import ChangeFacts
 from mle_review.review.model import ChecklistEntry
 
-_ANY_CODE = (
-    "data contract",
-    "features",
-    "training",
-    "evaluation/promotion",
-    "artifact",
-    "serving",
-    "rollout",
-    "monitoring",
-)
+_ANY_CODE = LANES  # every lane can leak sensitive data
 
 # which lanes make an item relevant
 _RELEVANT: dict[str, tuple[str, ...]] = {

@@ -25,14 +25,7 @@ from mle_review.review.model import CompactResult, TaskMatch, TaskOutput
 if TYPE_CHECKING:
     from mle_review.engine.context import ModuleContext
 
-ML_LANES: tuple[str, ...] = (
-    "data contract",
-    "features",
-    "training",
-    "evaluation/promotion",
-    "artifact",
-    "serving",
-)
+ML_LANES: tuple[str, ...] = LANES[:6]  # the lanes that hold ML code (not rollout/monitoring)
 
 _DOC_SUFFIXES = (".md", ".rst", ".adoc", ".txt", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".pdf")
 _DOC_PATH = re.compile(
