@@ -86,6 +86,25 @@ def local_functions(ctx: ModuleContext) -> dict[str, FunctionNode]:
     return _cached(ctx, "_srv_local_functions", build)
 
 
+def _import_prefixes(ctx: ModuleContext) -> frozenset[str]:
+    """Every imported module and each of its parent packages (``a.b.c`` -> a, a.b, a.b.c)."""
+
+    def build() -> frozenset[str]:
+        out: set[str] = set()
+        for module in ctx.imports.modules:
+            parts = module.split(".")
+            out.update(".".join(parts[: i + 1]) for i in range(len(parts)))
+        return frozenset(out)
+
+    return _cached(ctx, "_srv_import_prefixes", build)
+
+
+def imports_any(ctx: ModuleContext, *prefixes: str) -> bool:
+    """``ctx.imports.imports_any`` as set lookups (it is asked per function and per module)."""
+    imported = _import_prefixes(ctx)
+    return any(p in imported for p in prefixes)
+
+
 def typed_nodes(ctx: ModuleContext, *kinds: type[ast.AST]) -> list[ast.AST]:
     """Nodes of the given types from the load-time index, in source order (no tree walk)."""
     found: list[ast.AST] = [n for kind in kinds for n in ctx.nodes(kind)]
@@ -93,15 +112,41 @@ def typed_nodes(ctx: ModuleContext, *kinds: type[ast.AST]) -> list[ast.AST]:
     return found
 
 
+_NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+_AST = ast.AST
+
+
+def _child_nodes(node: ast.AST) -> list[ast.AST]:
+    """``list(ast.iter_child_nodes(node))``, same order, without three generators per node."""
+    out: list[ast.AST] = []
+    for name in node._fields:
+        value = getattr(node, name, None)
+        if isinstance(value, list):
+            out.extend([item for item in value if isinstance(item, _AST)])
+        elif isinstance(value, _AST):
+            out.append(value)
+    return out
+
+
 def walk_no_nested(node: ast.AST) -> Iterator[ast.AST]:
-    """``ast.walk`` that does not enter nested function or class definitions."""
-    stack = list(ast.iter_child_nodes(node))
+    """``ast.walk`` that does not enter nested function or class definitions.
+
+    Depth first, last child first; reads ``_fields`` directly because
+    ``ast.iter_child_nodes`` dominated the serving rules' time.
+    """
+    stack = _child_nodes(node)
+    pop, extend, nested = stack.pop, stack.extend, _NESTED
     while stack:
-        cur = stack.pop()
+        cur = pop()
         yield cur
-        if isinstance(cur, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+        if isinstance(cur, nested):
             continue
-        stack.extend(ast.iter_child_nodes(cur))
+        for name in cur._fields:
+            value = getattr(cur, name, None)
+            if isinstance(value, list):
+                extend([item for item in value if isinstance(item, _AST)])
+            elif isinstance(value, _AST):
+                stack.append(value)
 
 
 def module_level_nodes(ctx: ModuleContext) -> Iterator[ast.AST]:
@@ -126,9 +171,23 @@ def scope_of(ctx: ModuleContext, node: ast.AST) -> ast.AST:
 
 
 def scope_nodes(scope: ast.AST, ctx: ModuleContext) -> Iterator[ast.AST]:
-    if isinstance(scope, ast.Module):
-        return module_level_nodes(ctx)
-    return walk_no_nested(scope)
+    return iter(scope_node_list(scope, ctx))
+
+
+def scope_node_list(scope: ast.AST, ctx: ModuleContext) -> list[ast.AST]:
+    """``list(scope_nodes(scope, ctx))``, walked once per scan and shared by the rules.
+
+    Callers must not modify the list.
+    """
+    per_scope = _cached(ctx, "_srv_scope_nodes", dict[int, list[ast.AST]])
+    found = per_scope.get(id(scope))
+    if found is None:
+        if isinstance(scope, ast.Module):
+            found = list(module_level_nodes(ctx))
+        else:
+            found = list(walk_no_nested(scope))
+        per_scope[id(scope)] = found
+    return found
 
 
 # --- the project's own modules and imports ----------------------------------------
@@ -436,7 +495,7 @@ def ml_context(ctx: ModuleContext) -> bool:
     """
 
     def own(mod: ModuleContext) -> bool:
-        return mod.imports.imports_any(*_ML_LIBS)
+        return imports_any(mod, *_ML_LIBS)
 
     def build() -> bool:
         if own(ctx):
@@ -764,7 +823,7 @@ _RAW_ORDER_FRAMEWORKS = {
 
 def _web_framework(ctx: ModuleContext) -> str | None:
     for prefix, name in _WEB_FRAMEWORKS:
-        if ctx.imports.imports_any(prefix):
+        if imports_any(ctx, prefix):
             return name
     return None
 
@@ -911,7 +970,7 @@ def _func_entry(
         target = dec.func if isinstance(dec, ast.Call) else dec
         qual = ctx.qualname(target) or dotted_name(target) or ""
         short = qual.rsplit(".", 1)[-1]
-        if qual in ("bentoml.api",) or (short == "api" and ctx.imports.imports_any("bentoml")):
+        if qual in ("bentoml.api",) or (short == "api" and imports_any(ctx, "bentoml")):
             framework = "bentoml"
             if isinstance(dec, ast.Call):
                 spec = _kw(dec, "input")
@@ -924,7 +983,7 @@ def _func_entry(
             return "litestar", "http", _decorator_route(dec), None
         if qual in ("functions_framework.http",):
             return "gcf", "http", None, None
-        if short == "api_view" and ctx.imports.imports_any("rest_framework"):
+        if short == "api_view" and imports_any(ctx, "rest_framework"):
             return "django", "http", None, None
         if isinstance(target, ast.Attribute) and short in _HTTP_VERBS and web is not None:
             response_model = _kw(dec, "response_model") if isinstance(dec, ast.Call) else None
@@ -933,9 +992,7 @@ def _func_entry(
             return web, "http", _decorator_route(dec), response_model
         if qual in ("ray.serve.deployment",):
             return "ray-serve", "model-server", None, None
-        if web == "azure-functions" or (
-            short == "route" and ctx.imports.imports_any("azure.functions")
-        ):
+        if web == "azure-functions" or (short == "route" and imports_any(ctx, "azure.functions")):
             return "azure-functions", "http", _decorator_route(dec), None
     return None
 
@@ -985,16 +1042,12 @@ def _class_framework(ctx: ModuleContext, cls: ast.ClassDef) -> str | None:
     if any(
         b.startswith(("django.views", "rest_framework")) or b.endswith(("APIView", "View"))
         for b in bases
-    ) and ctx.imports.imports_any("django", "rest_framework"):
+    ) and imports_any(ctx, "django", "rest_framework"):
         return "django"
     predict = methods.get("predict")
     if predict is not None:
         names = [a.arg for a in predict.args.args]
-        if (
-            "feature_names" in names
-            or "features_names" in names
-            or ctx.imports.imports_any("seldon_core")
-        ):
+        if "feature_names" in names or "features_names" in names or imports_any(ctx, "seldon_core"):
             return "seldon"
     return None
 
@@ -1012,7 +1065,7 @@ def _http_function(ctx: ModuleContext, func: FunctionNode) -> str | None:
             return "azure-functions"
     if (
         params[:1] == ["request"]
-        and ctx.imports.imports_any("django")
+        and imports_any(ctx, "django")
         and re.search(r"(^|/)views?(/|\.py$)", ctx.path)
     ):
         return "django"
@@ -1029,7 +1082,7 @@ def serving_entrypoints(ctx: ModuleContext) -> list[Entrypoint]:
             return []
         schemas = schema_info(ctx)
         web = _web_framework(ctx)
-        if ctx.imports.imports_any("azure.functions") and web is None:
+        if imports_any(ctx, "azure.functions") and web is None:
             web = "azure-functions"
         found: list[Entrypoint] = []
         seen: set[int] = set()
@@ -1083,7 +1136,11 @@ def serving_entrypoints(ctx: ModuleContext) -> list[Entrypoint]:
                     add(func, plain, "lambda" if plain == "lambda" else "http")
         # Starlette/Flask registration calls: Route("/p", endpoint=fn), app.add_url_rule(..., view_func=fn)
         funcs = local_functions(ctx)
-        for call in ctx.calls:
+        source = ctx.source
+        registers = not source.isascii() or any(
+            word in source for word in ("Route", "add_route", "add_url_rule")
+        )  # the call names below are identifiers, verbatim in ASCII source
+        for call in ctx.calls if registers else ():
             name = (dotted_name(call.func) or "").rsplit(".", 1)[-1]
             target: ast.expr | None = None
             framework = ""
@@ -1415,13 +1472,10 @@ def log_call_kind(ctx: ModuleContext, call: ast.Call) -> str | None:
     func = call.func
     if isinstance(func, ast.Name) and func.id == "print":
         return "print"
-    logger_names(ctx)  # built before receivers are judged
-    if (
-        isinstance(func, ast.Attribute)
-        and func.attr in LOG_METHODS
-        and _logger_receiver(ctx, func.value)
-    ):
-        return "logger"
+    if isinstance(func, ast.Attribute) and func.attr in LOG_METHODS:
+        logger_names(ctx)  # built before receivers are judged
+        if _logger_receiver(ctx, func.value):
+            return "logger"
     return None
 
 
@@ -1458,10 +1512,38 @@ def _target_names(target: ast.AST) -> list[str]:
     return []
 
 
+_EDGE_TYPES = frozenset(
+    {
+        ast.Assign,
+        ast.AnnAssign,
+        ast.AugAssign,
+        ast.NamedExpr,
+        ast.For,
+        ast.AsyncFor,
+        ast.With,
+        ast.AsyncWith,
+        ast.comprehension,
+        ast.Call,
+    }
+)
+
+
+def scope_flow_edges(scope: ast.AST, ctx: ModuleContext) -> list[tuple[list[str], ast.AST, int]]:
+    """``flow_edges`` of one scope, built once per scan and shared (callers must not modify it)."""
+    per_scope = _cached(ctx, "_srv_flow_edges", dict[int, list[tuple[list[str], ast.AST, int]]])
+    found = per_scope.get(id(scope))
+    if found is None:
+        found = per_scope[id(scope)] = flow_edges(scope, scope_node_list(scope, ctx))
+    return found
+
+
 def flow_edges(scope: ast.AST, nodes: Iterable[ast.AST]) -> list[tuple[list[str], ast.AST, int]]:
     """(names written, value read, line) for every assignment-like step in a scope."""
     edges: list[tuple[list[str], ast.AST, int]] = []
+    edge_types = _EDGE_TYPES
     for node in nodes:
+        if type(node) not in edge_types:  # parsed trees hold exact node classes
+            continue
         if isinstance(node, ast.Assign):
             names = [n for t in node.targets for n in _target_names(t)]
             edges.append((names, node.value, node.lineno))
@@ -1496,6 +1578,113 @@ def flow_edges(scope: ast.AST, nodes: Iterable[ast.AST]) -> list[tuple[list[str]
     return edges
 
 
+def _nearest_scope(ctx: ModuleContext, node: ast.AST) -> ast.AST:
+    """The def/class/lambda whose ``walk_no_nested`` reaches ``node``, or the module."""
+    cur = ctx.parents.get(node)
+    while cur is not None:
+        if isinstance(cur, _NESTED):
+            return cur
+        cur = ctx.parents.get(cur)
+    return ctx.tree
+
+
+def _edge_of_target(
+    ctx: ModuleContext, name: ast.Name
+) -> tuple[ast.AST, int, list[str], ast.AST, int] | None:
+    """The assignment-like step (as ``flow_edges`` sees it) that writes through ``name``.
+
+    Returns (step node, item index for ``with``, names written, value, line), or
+    None when ``name`` is not part of a target. Targets follow ``_target_names``:
+    tuples/lists/starred around names, or a subscript/attribute chain on a name.
+    """
+    parents = ctx.parents
+    cur: ast.AST = name
+    parent = parents.get(cur)
+    while isinstance(parent, (ast.Subscript, ast.Attribute)) and parent.value is cur:
+        cur, parent = parent, parents.get(parent)
+    while (isinstance(parent, (ast.Tuple, ast.List)) and cur in parent.elts) or (
+        isinstance(parent, ast.Starred) and parent.value is cur
+    ):
+        cur, parent = parent, parents.get(parent)
+    if parent is None:
+        return None
+    if isinstance(parent, ast.Assign):
+        if any(t is cur for t in parent.targets):
+            names = [n for t in parent.targets for n in _target_names(t)]
+            return parent, 0, names, parent.value, parent.lineno
+    elif isinstance(parent, (ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
+        if parent.target is cur and parent.value is not None:
+            return parent, 0, _target_names(parent.target), parent.value, parent.lineno
+    elif isinstance(parent, (ast.For, ast.AsyncFor)):
+        if parent.target is cur:
+            return parent, 0, _target_names(parent.target), parent.iter, parent.lineno
+    elif isinstance(parent, ast.withitem):
+        stmt = parents.get(parent)
+        if parent.optional_vars is cur and isinstance(stmt, (ast.With, ast.AsyncWith)):
+            index = next(i for i, item in enumerate(stmt.items) if item is parent)
+            return stmt, index, _target_names(cur), parent.context_expr, stmt.lineno
+    elif isinstance(parent, ast.comprehension):
+        if parent.target is cur:
+            line = getattr(parent.iter, "lineno", 0)
+            return parent, 0, _target_names(parent.target), parent.iter, line
+    elif (
+        isinstance(parent, ast.Call)
+        and parent.func is cur
+        and isinstance(cur, ast.Attribute)
+        and cur.attr in _MUTATORS
+        and cur.value is name
+    ):
+        value = ast.Tuple(elts=[*parent.args, *(k.value for k in parent.keywords)], ctx=ast.Load())
+        return parent, 0, [name.id], value, parent.lineno
+    return None
+
+
+def _walk_position(ctx: ModuleContext, scope: ast.AST, node: ast.AST) -> tuple[int, ...]:
+    """Sort key giving ``scope_nodes(scope, ctx)`` order (depth first, last child first;
+    the module's own statements in order)."""
+    steps: list[int] = []
+    cur = node
+    parent = ctx.parents.get(cur)
+    while parent is not None:
+        siblings = parent.body if parent is ctx.tree else _child_nodes(parent)
+        index = next(i for i, child in enumerate(siblings) if child is cur)
+        steps.append(index if parent is ctx.tree else -index)
+        if parent is scope:
+            break
+        cur, parent = parent, ctx.parents.get(parent)
+    steps.reverse()
+    return tuple(steps)
+
+
+def assignments_to(ctx: ModuleContext, scope: ast.AST, name: str) -> list[ast.expr]:
+    """Values assigned to ``name`` in ``scope``: what building a name -> values map from
+    ``scope_flow_edges`` gives for this one name, in the same order and multiplicity,
+    without walking the scope (found from the module's ``Name`` nodes instead)."""
+    by_id = _cached(ctx, "_srv_names_by_id", lambda: _names_by_id(ctx))
+    steps: dict[tuple[int, int], tuple[ast.AST, int, list[str], ast.AST]] = {}
+    for node in by_id.get(name, ()):
+        edge = _edge_of_target(ctx, node)
+        if edge is None:
+            continue
+        step, index, names, value, _line = edge
+        if (id(step), index) in steps or _nearest_scope(ctx, step) is not scope:
+            continue
+        steps[(id(step), index)] = (step, index, names, value)
+    ordered = sorted(steps.values(), key=lambda e: (_walk_position(ctx, scope, e[0]), e[1]))
+    out: list[ast.expr] = []
+    for _step, _index, names, value in ordered:
+        if isinstance(value, ast.expr):
+            out.extend(value for t in names if t == name)
+    return out
+
+
+def _names_by_id(ctx: ModuleContext) -> dict[str, list[ast.Name]]:
+    out: dict[str, list[ast.Name]] = {}
+    for node in ctx.nodes(ast.Name):
+        out.setdefault(node.id, []).append(node)
+    return out
+
+
 class Flow:
     """Names in one scope that carry a value from a seed expression.
 
@@ -1518,8 +1707,7 @@ class Flow:
         self.barrier = barrier
         self.prune = prune
         self.names: dict[str, int] = {n: 0 for n in initial}
-        nodes = list(scope_nodes(scope, ctx))
-        edges = flow_edges(scope, nodes)
+        edges = scope_flow_edges(scope, ctx)
         for _ in range(6):
             changed = False
             for targets, value, line in edges:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Protocol
 
 from mle_review.engine.context import ModuleContext, Role
 from mle_review.engine.serving import (
     ParamKind,
+    assignments_to,
     entrypoint_for,
-    flow_edges,
     is_batch_job,
     is_raw_request_read,
     last_identifier,
@@ -20,7 +21,7 @@ from mle_review.engine.serving import (
     name_tokens,
     on_serving_path,
     request_names,
-    scope_nodes,
+    scope_flow_edges,
     scope_of,
     scopes,
 )
@@ -448,12 +449,41 @@ def _slice_constants(key: ast.AST) -> list[ast.Constant]:
     return []
 
 
+class _Assignments(Protocol):
+    def __contains__(self, name: object, /) -> bool: ...
+
+    def __getitem__(self, name: str, /) -> list[ast.expr]: ...
+
+
+class _LazyAssignments:
+    """``name -> values assigned in scope`` looked up one name at a time.
+
+    Outside serving code only the names a log call mentions are ever asked
+    for, so finding their assignments from the module's name index beats
+    walking the whole function.
+    """
+
+    def __init__(self, ctx: ModuleContext, scope: ast.AST) -> None:
+        self.ctx = ctx
+        self.scope = scope
+        self.known: dict[str, list[ast.expr]] = {}
+
+    def __contains__(self, name: object, /) -> bool:
+        return isinstance(name, str) and bool(self[name])
+
+    def __getitem__(self, name: str, /) -> list[ast.expr]:
+        found = self.known.get(name)
+        if found is None:
+            found = self.known[name] = assignments_to(self.ctx, self.scope, name)
+        return found
+
+
 class _Scanner:
     """Walks the values of one log call, following local assignments a few steps back."""
 
     def __init__(
         self,
-        assigned: dict[str, list[ast.expr]],
+        assigned: _Assignments,
         raw_names: set[str],
         seed: Callable[[ast.AST], bool] | None,
     ) -> None:
@@ -718,13 +748,19 @@ class PiiInLogs(Rule):
             logs = by_scope.get(id(scope), [])
             if not logs:
                 continue
-            nodes = list(scope_nodes(scope, ctx))
-            assigned: dict[str, list[ast.expr]] = {}
-            for targets, value, _line in flow_edges(scope, nodes):
-                if isinstance(value, ast.expr):
-                    for t in targets:
-                        assigned.setdefault(t, []).append(value)
-            raw_names, seed = self._raw_inputs(ctx, scope, assigned) if serving else (set(), None)
+            raw_names: set[str] = set()
+            seed: Callable[[ast.AST], bool] | None = None
+            assigned: _Assignments
+            if serving:
+                eager: dict[str, list[ast.expr]] = {}
+                for targets, value, _line in scope_flow_edges(scope, ctx):
+                    if isinstance(value, ast.expr):
+                        for t in targets:
+                            eager.setdefault(t, []).append(value)
+                raw_names, seed = self._raw_inputs(ctx, scope, eager)
+                assigned = eager
+            else:
+                assigned = _LazyAssignments(ctx, scope)
             scanner = _Scanner(assigned, raw_names, seed)
             scanner.modules = set(ctx.imports.names)
             if _security_context(ctx, scope):

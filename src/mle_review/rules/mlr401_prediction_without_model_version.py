@@ -10,7 +10,6 @@ from mle_review.engine.serving import (
     Entrypoint,
     Flow,
     FunctionNode,
-    flow_edges,
     has_training_evidence,
     is_model_call,
     is_serving_module,
@@ -22,6 +21,7 @@ from mle_review.engine.serving import (
     on_serving_path,
     resolve_function,
     schema_info,
+    scope_flow_edges,
     scope_nodes,
     scope_of,
     scopes,
@@ -229,7 +229,7 @@ def _mentions_version(node: ast.AST) -> bool:
 
 def _assigned(ctx: ModuleContext, scope: ast.AST) -> dict[str, list[ast.expr]]:
     out: dict[str, list[ast.expr]] = {}
-    for targets, value, _line in flow_edges(scope, list(scope_nodes(scope, ctx))):
+    for targets, value, _line in scope_flow_edges(scope, ctx):
         if isinstance(value, ast.expr):
             for t in targets:
                 out.setdefault(t, []).append(value)
