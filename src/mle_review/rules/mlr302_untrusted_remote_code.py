@@ -9,7 +9,9 @@ from dataclasses import dataclass
 
 from mle_review.engine.astutil import assignments_in, call_kwarg, function_params, is_true
 from mle_review.engine.context import ModuleContext
+from mle_review.engine.serving import imports_any
 from mle_review.models import Confidence
+from mle_review.rules._pipeline_common import walk_order
 from mle_review.rules.base import Hit, Rule, RuleDoc, register
 
 _COMMIT = re.compile(r"^[0-9a-fA-F]{40}$")
@@ -73,6 +75,10 @@ _HUB_PACKAGES = tuple(
         "span_marker", "unsloth", "adapters", "controlnet_aux", "transformers_neuronx",
     )
 )  # fmt: skip
+# Top-level packages one of which must be imported for any download this rule reports.
+_DOWNLOAD_PACKAGES = tuple(
+    sorted({p.rstrip(".") for p in _HUB_PACKAGES} | {k.split(".")[0] for k in _LOADERS})
+)
 # `from_pretrained` receivers whose first argument is the base model, not the repo id.
 _SECOND_ARG_RECEIVERS = ("peft.PeftModel", "peft.peft_model.PeftModel")
 
@@ -151,26 +157,32 @@ class UntrustedRemoteCode(Rule):
     )
 
     def check_module(self, ctx: ModuleContext) -> Iterator[Hit]:
-        saved = _saved_paths(ctx)
-        for call in ctx.calls:
-            remote = call_kwarg(call, "trust_remote_code")
-            if is_true(remote):
-                yield self._remote_code_hit(ctx, call)
-            if not ctx.is_test:
-                hit = self._download_hit(ctx, call, saved)
-                if hit is not None:
-                    yield hit
-        for node in ast.walk(ctx.tree):
-            if isinstance(node, ast.Dict) and _dict_enables_remote_code(node):
-                yield Hit.at(
-                    node,
-                    "kwargs dict sets `trust_remote_code: True`, so the loader it is passed to "
-                    "imports and runs Python files from the Hub repository",
-                    fix=(
-                        "Drop `trust_remote_code` and use a model class that ships with the "
-                        "library, or vendor the reviewed modelling code into this repository."
-                    ),
-                )
+        # `trust_remote_code=` is a keyword, so (in ASCII source) its name is in the text; a
+        # download resolves through an import of a hub package or one of the loaders' packages.
+        remote_possible = not ctx.source.isascii() or "trust_remote_code" in ctx.source
+        downloads = not ctx.is_test and imports_any(ctx, *_DOWNLOAD_PACKAGES)
+        if remote_possible or downloads:
+            saved = _saved_paths(ctx) if downloads else set()
+            for call in ctx.calls:
+                if remote_possible and is_true(call_kwarg(call, "trust_remote_code")):
+                    yield self._remote_code_hit(ctx, call)
+                if downloads:
+                    hit = self._download_hit(ctx, call, saved)
+                    if hit is not None:
+                        yield hit
+        dicts = [d for d in ctx.nodes(ast.Dict) if _dict_enables_remote_code(d)]
+        if len(dicts) > 1:  # reported in tree-walk order, as always
+            dicts.sort(key=lambda d: walk_order(ctx, d))
+        for node in dicts:
+            yield Hit.at(
+                node,
+                "kwargs dict sets `trust_remote_code: True`, so the loader it is passed to "
+                "imports and runs Python files from the Hub repository",
+                fix=(
+                    "Drop `trust_remote_code` and use a model class that ships with the "
+                    "library, or vendor the reviewed modelling code into this repository."
+                ),
+            )
 
     # -- remote code ---------------------------------------------------------
 
