@@ -93,7 +93,7 @@ def measure(root: Path, rule_ids: list[str], timings: dict[str, float]) -> set[L
 
 
 def evaluate(
-    selected: set[str], sources: set[str]
+    selected: set[str], sources: set[str], corpus: Path = CORPUS
 ) -> tuple[dict[str, dict[str, Tally]], dict[str, float]]:
     results: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
     timings: dict[str, float] = {}
@@ -105,8 +105,8 @@ def evaluate(
             actual = {a for a in measure(folder, [rid], timings) if a[0] == rid}
             t = results[rid]["fixtures"]
             t.add(Tally(expected & actual, actual - expected, expected - actual))
-    if "corpus" in sources and CORPUS.is_dir():
-        for area in sorted(p for p in CORPUS.iterdir() if p.is_dir()):
+    if "corpus" in sources and corpus.is_dir():
+        for area in sorted(p for p in corpus.iterdir() if p.is_dir()):
             expected, _ok = labels(area)
             actual = measure(area, sorted(selected), timings)
             for rid in selected:
@@ -134,13 +134,19 @@ def main(argv: list[str] | None = None) -> int:
         "--details", action="store_true", help="list every false positive and false negative"
     )
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=CORPUS,
+        help="labelled corpus folder (default benchmarks/corpus; benchmarks/corpus_heldout is the held-out set)",
+    )
     args = parser.parse_args(argv)
     registry = load_all()
     selected = {rid for tok in args.rules.split(",") for rid in resolve_rule_selector(tok)} & set(
         registry.ids()
     )
     sources = {"fixtures", "corpus"} if args.source == "both" else {args.source}
-    results, timings = evaluate(selected, sources)
+    results, timings = evaluate(selected, sources, args.corpus.resolve())
     if args.json:
         print(
             json.dumps(
