@@ -70,8 +70,8 @@ def legacy_experiment(cfg: dict) -> None:
     m.fit(X_tr, y_tr)
     print("legacy MAE", mean_absolute_error(y_te, m.predict(X_te)))
 
-    # ruleid: MLR104
     kf = KFold(n_splits=5, shuffle=True, random_state=cfg["seed"])
+    # ruleid: MLR104
     for tr, va in kf.split(X):
         m.fit(X.iloc[tr], y.iloc[tr])
 

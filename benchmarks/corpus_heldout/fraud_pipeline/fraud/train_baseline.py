@@ -15,7 +15,7 @@ scaler = StandardScaler()
 # ruleid: MLR101
 X_scaled = scaler.fit_transform(X)
 
-# ruleid: MLR102
+# ruleid: MLR102, MLR201
 X_res, y_res = SMOTE().fit_resample(X_scaled, y)
 
 # ruleid: MLR201, MLR105
