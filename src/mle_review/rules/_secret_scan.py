@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any
 
 from detect_secrets.filters import heuristic
@@ -229,30 +231,169 @@ def scan_lines(
     """Secrets in ``(line number, text)`` pairs of a file with ``suffix`` (``.py``, ``.yaml``, ...).
 
     Each (line, value) is reported once, with the most specific type found.
+
+    The gates (token-looking runs, keyword stems) are found on the whole text
+    at once, and a provider plugin runs on a line only if one of its patterns
+    matches somewhere in the gated lines: none of those patterns is anchored,
+    and their lookarounds treat a line end like the newline joining the lines,
+    so a pattern that matches a line also matches the joined text.
     """
     filetype = _FILETYPE_BY_SUFFIX.get(suffix, FileType.OTHER)
     denylist = REGEX_BY_FILETYPE.get(filetype, QUOTES_REQUIRED_DENYLIST_REGEX_TO_GROUP)
-    previous = ""
-    for number, line in lines:
+    pairs = list(lines)
+    if not pairs:
+        return
+    texts = [line for _number, line in pairs]
+    joined = "\n".join(texts)
+    starts = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+
+    def entries(positions: Iterable[int]) -> set[int]:
+        return {bisect_right(starts, pos) - 1 for pos in positions}
+
+    token_lines = entries(m.start() for m in _TOKEN_RUN.finditer(joined))
+    for literal in ("://", "PRIVATE KEY", "PuTTY"):
+        token_lines |= entries(_find_all(joined, literal))
+    token_lines = {i for i in token_lines if len(texts[i]) <= _MAX_LINE}
+    plugins: tuple[Any, ...] = ()
+    if token_lines:
+        gated = "\n".join(texts[i] for i in sorted(token_lines))
+        gated_low = gated.lower()
+        plugins = tuple(
+            plugin for plugin, gates in _PLUGIN_GATES if _may_match_any(gates, gated, gated_low)
+        )
+        if not plugins:
+            token_lines = set()
+    if joined.isascii():  # lower() keeps positions, so stems can be found in the joined text
+        low = joined.lower()
+        keyword_lines = entries(pos for stem in _KEYWORD_STEMS for pos in _find_all(low, stem))
+        assignment_lines = entries(pos for stem in _TOKEN_STEMS for pos in _find_all(low, stem))
+    else:
+        lowered = [t.lower() for t in texts]
+        keyword_lines = {
+            i for i, t in enumerate(lowered) if any(stem in t for stem in _KEYWORD_STEMS)
+        }
+        assignment_lines = {
+            i for i, t in enumerate(lowered) if any(stem in t for stem in _TOKEN_STEMS)
+        }
+    for i in sorted(token_lines | keyword_lines | assignment_lines):
+        number, line = pairs[i]
         if len(line) > _MAX_LINE:
-            previous = line
             continue
         found: dict[str, str] = {}
-        if _may_hold_token(line):
-            for plugin in _SPECIFIC_PLUGINS:
+        if i in token_lines:
+            for plugin in plugins:
                 for value in plugin.analyze_string(line):
                     found.setdefault(_whole_token(plugin, line, value), plugin.secret_type)
-        low = line.lower()
-        if any(stem in low for stem in _KEYWORD_STEMS):
+        if i in keyword_lines:
             for value in _KEYWORD.analyze_string(line, denylist_regex_to_group=denylist):
                 found.setdefault(value, _KEYWORD.secret_type)
-        if any(stem in low for stem in _TOKEN_STEMS):
+        if i in assignment_lines:
             for value in _TOKEN_ASSIGNMENT.analyze_string(line):
                 if value not in found and _ENTROPY.calculate_shannon_entropy(value) >= 3.5:
                     found[value] = _TOKEN_ASSIGNMENT.secret_type
         if found:
+            previous = texts[i - 1] if i else ""
             yield from _filtered(number, line, previous, found, test_file, quoted_only)
-        previous = line
+
+
+# Literals every match of a provider pattern contains (one of them), keyed by the exact
+# pattern text, so a pattern that changes upstream simply loses its shortcut. Lower-case
+# entries are for case-insensitive patterns and are looked up in lower-cased text.
+_PATTERN_LITERALS: dict[str, tuple[str, ...]] = {
+    "(?:A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA)[0-9A-Z]{16}": ("A3T", "ABIA", "ACCA", "AKIA", "ASIA"),
+    "aws.{0,20}?(?:key|pwd|pw|password|pass|token).{0,20}?[\\'\\\"]([0-9a-zA-Z/+]{40})[\\'\\\"]": (
+        "aws",
+    ),
+    "AccountKey=[a-zA-Z0-9+\\/=]{88}": ("AccountKey=",),
+    "(ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9_]{36}": ("ghp_", "gho_", "ghu_", "ghs_", "ghr_"),
+    "eyJ[A-Za-z0-9-_=]+\\.[A-Za-z0-9-_=]+\\.?[A-Za-z0-9-_.+/=]*?": ("eyJ",),
+    "[0-9a-z]{32}-us[0-9]{1,2}": ("-us",),
+    "sk-[A-Za-z0-9-_]*[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}": ("T3BlbkFJ",),
+    "SG\\.[a-zA-Z0-9_-]{22}\\.[a-zA-Z0-9_-]{43}": ("SG.",),
+    "xox(?:a|b|p|o|s|r)-(?:\\d+-)+[a-z0-9]+": ("xox",),
+    "sq0csp-[0-9A-Za-z\\\\\\-_]{43}": ("sq0csp-",),
+    "(?:r|s)k_live_[0-9a-zA-Z]{24}": ("k_live_",),
+    "(?<![A-Za-z0-9])hf_[A-Za-z0-9]{30,}(?![A-Za-z0-9])": ("hf_",),
+    "sk-ant-[a-z]+\\d*-[A-Za-z0-9_\\-]{32,}": ("sk-ant-",),
+    "sk-(?:proj|svcacct|admin)-[A-Za-z0-9_\\-]{20,}": ("sk-proj-", "sk-svcacct-", "sk-admin-"),
+    "wandb\\.login\\([^)]*key\\s*=\\s*[\\\"']([0-9a-f]{40})[\\\"']": ("wandb.login(",),
+    "(glpat|gldt|glft|glsoat|glrt)-[A-Za-z0-9_\\-]{20,50}(?!\\w)": (
+        "glpat-",
+        "gldt-",
+        "glft-",
+        "glsoat-",
+        "glrt-",
+    ),
+    "GR1348941[A-Za-z0-9_\\-]{20,50}(?!\\w)": ("GR1348941",),
+    "glcbt-([0-9a-fA-F]{2}_)?[A-Za-z0-9_\\-]{20,50}(?!\\w)": ("glcbt-",),
+    "glimt-[A-Za-z0-9_\\-]{25}(?!\\w)": ("glimt-",),
+    "glptt-[A-Za-z0-9_\\-]{40}(?!\\w)": ("glptt-",),
+    "glagent-[A-Za-z0-9_\\-]{50,1024}(?!\\w)": ("glagent-",),
+    "gloas-[A-Za-z0-9_\\-]{64}(?!\\w)": ("gloas-",),
+    "pypi-AgEIcHlwaS5vcmc[A-Za-z0-9-_]{70,}": ("pypi-AgEIcHlwaS5vcmc",),
+    "pypi-AgENdGVzdC5weXBpLm9yZw[A-Za-z0-9-_]{70,}": ("pypi-AgENdGVzdC5weXBpLm9yZw",),
+    "://[^:/\\?\\#\\[\\]@!\\$\\&'\\(\\)\\*\\+,;=\\s]+:([^:/\\?\\#\\[\\]@!\\$\\&'\\(\\)\\*\\+,;=\\s]+)@": (
+        "://",
+    ),
+    "\\/\\/.+\\/:_authToken=\\s*((npm_.+)|([A-Fa-f0-9-]{36})).*": (":_authToken=",),
+    "https://hooks\\.slack\\.com/services/T[a-zA-Z0-9_]+/B[a-zA-Z0-9_]+/[a-zA-Z0-9_]+": (
+        "hooks.slack.com",
+    ),
+    "[\\\"']username[\\\"']\\s*:\\s*[\\\"'][^\\\"']+[\\\"']\\s*,\\s*[\\\"']key[\\\"']\\s*:\\s*[\\\"']([0-9a-f]{32})[\\\"']": (
+        "username",
+    ),
+    "\\d{8,10}:[0-9A-Za-z_-]{35}": (":",),
+    "[MNO][a-zA-Z\\d_-]{23,25}\\.[a-zA-Z\\d_-]{6}\\.[a-zA-Z\\d_-]{27}": (".",),
+    "AC[a-z0-9]{32}": ("AC",),
+    "SK[a-z0-9]{32}": ("SK",),
+}
+
+
+def _literals(pattern: str) -> tuple[str, ...]:
+    """What ``_PATTERN_LITERALS`` says; a pattern with no special characters (the private-key
+    headers) is its own literal; otherwise "", which every text contains."""
+    if pattern in _PATTERN_LITERALS:
+        return _PATTERN_LITERALS[pattern]
+    if re.fullmatch(r"[A-Za-z0-9 -]+", pattern):
+        return (pattern,)
+    return ("",)
+
+
+# Per plugin: its patterns with the literals they need and whether to look in lower case.
+_PLUGIN_GATES: tuple[tuple[Any, tuple[tuple[re.Pattern[str], tuple[str, ...], bool], ...]], ...] = (
+    tuple(
+        (
+            plugin,
+            tuple(
+                (
+                    regex,
+                    _literals(regex.pattern),
+                    bool(regex.flags & re.IGNORECASE),
+                )
+                for regex in plugin.denylist
+            ),
+        )
+        for plugin in _SPECIFIC_PLUGINS
+    )
+)
+
+
+def _may_match_any(
+    gates: tuple[tuple[re.Pattern[str], tuple[str, ...], bool], ...], text: str, low: str
+) -> bool:
+    """Does any pattern search ``text`` successfully? Skips the regex when a needed literal is absent."""
+    for regex, literals, lower in gates:
+        haystack = low if lower else text
+        if any(literal in haystack for literal in literals) and regex.search(text):
+            return True
+    return False
+
+
+def _find_all(text: str, literal: str) -> Iterator[int]:
+    pos = text.find(literal)
+    while pos >= 0:
+        yield pos
+        pos = text.find(literal, pos + 1)
 
 
 def _may_hold_token(line: str) -> bool:
