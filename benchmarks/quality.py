@@ -89,7 +89,8 @@ def measure(root: Path, rule_ids: list[str], timings: dict[str, float]) -> set[L
     share = load_seconds / max(len(per_file), 1)
     for path, seconds in per_file.items():
         timings[f"{root.name}/{path}"] = seconds + share
-    return {(f.rule_id, f.path, f.line) for f in findings}
+    # locations carry the area (or fixture folder) name: two areas may hold the same relative path
+    return {(f.rule_id, f"{root.name}/{f.path}", f.line) for f in findings}
 
 
 def evaluate(
@@ -100,14 +101,14 @@ def evaluate(
     if "fixtures" in sources and FIXTURES.is_dir():
         for folder in sorted(p for p in FIXTURES.iterdir() if p.is_dir() and p.name in selected):
             rid = folder.name
-            expected, _ok = labels(folder)
+            expected, _ok = labels(folder, prefix=f"{folder.name}/")
             expected = {e for e in expected if e[0] == rid}
             actual = {a for a in measure(folder, [rid], timings) if a[0] == rid}
             t = results[rid]["fixtures"]
             t.add(Tally(expected & actual, actual - expected, expected - actual))
     if "corpus" in sources and corpus.is_dir():
         for area in sorted(p for p in corpus.iterdir() if p.is_dir()):
-            expected, _ok = labels(area)
+            expected, _ok = labels(area, prefix=f"{area.name}/")
             actual = measure(area, sorted(selected), timings)
             for rid in selected:
                 exp = {e for e in expected if e[0] == rid}
