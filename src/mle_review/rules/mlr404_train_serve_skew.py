@@ -146,6 +146,11 @@ class _Normaliser:
     def __init__(self, ctx: ModuleContext) -> None:
         self.ctx = ctx
         self.keep = set(ctx.imports.names) | set(imported_names(ctx)) | _BUILTINS
+        # first segment of what each imported local name resolves to (``np`` -> ``numpy``)
+        self.heads = {local: target.split(".")[0] for local, target in ctx.imports.names.items()}
+        # shape serialisation of statements already seen (a nested block's statements are
+        # serialised inside their parent first): tokens and counts to splice in again
+        self.done: dict[int, tuple[list[str], tuple[int, int, int, int]]] = {}
 
     def stmt(self, node: ast.stmt) -> Stmt:
         out: list[str] = []
@@ -162,49 +167,62 @@ class _Normaliser:
             out.append(";")
         return _digest(out)
 
+    def _head(self, node: ast.AST) -> str:
+        """``(self.ctx.qualname(node) or "").split(".")[0]`` without building the dotted name."""
+        if isinstance(node, ast.Call):
+            node = node.func
+        while isinstance(node, ast.Attribute):
+            node = node.value
+        if isinstance(node, ast.Name):
+            return self.heads.get(node.id, "")
+        return ""
+
     def _ser(self, node: ast.AST, out: list[str], counts: list[int], exact: bool) -> None:
+        kind = type(node)  # parsed trees hold exact node classes, so type tests replace isinstance
+        remember = not exact and kind in _STMT_TYPES
+        if remember:
+            known = self.done.get(id(node))
+            if known is not None:
+                out.extend(known[0])
+                for i, n in enumerate(known[1]):
+                    counts[i] += n
+                return
+            start, before = len(out), tuple(counts)
         counts[0] += 1
-        if isinstance(node, ast.BinOp) and isinstance(node.op, _ARITH):
-            counts[1] += 1
-        elif isinstance(node, ast.Call):
-            func = node.func
-            if isinstance(func, ast.Attribute) and func.attr in _TRANSFORM_ATTRS:
+        if kind is ast.BinOp:
+            if type(node.op) in _ARITH_TYPES:  # type: ignore[attr-defined]
+                counts[1] += 1
+        elif kind is ast.Call:
+            func = node.func  # type: ignore[attr-defined]
+            if (type(func) is ast.Attribute and func.attr in _TRANSFORM_ATTRS) or self._head(
+                func
+            ) in _NUMERIC_MODULES:
                 counts[1] += 1
                 counts[2] += 1
-            else:
-                qual = self.ctx.qualname(func) or ""
-                if qual.split(".")[0] in _NUMERIC_MODULES:
-                    counts[1] += 1
-                    counts[2] += 1
-        elif (
-            isinstance(node, ast.Subscript)
-            and isinstance(node.slice, ast.Constant)
-            and isinstance(node.slice.value, str)
-        ):
-            counts[3] += 1
-        if isinstance(node, ast.Name):
-            out.append(f"N:{node.id}" if node.id in self.keep else "L")
+        elif kind is ast.Subscript:
+            key = node.slice  # type: ignore[attr-defined]
+            if type(key) is ast.Constant and isinstance(key.value, str):
+                counts[3] += 1
+        elif kind is ast.Name:
+            name = node.id  # type: ignore[attr-defined]
+            out.append(f"N:{name}" if name in self.keep else "L")
             return
-        if isinstance(node, ast.arg):
+        elif kind is ast.arg:
             out.append("A")
             return
-        if isinstance(node, ast.Constant):
-            value = node.value
+        elif kind is ast.Constant:
+            value = node.value  # type: ignore[attr-defined]
             numeric = isinstance(value, (int, float, complex)) and not isinstance(value, bool)
             out.append("C:#" if numeric and not exact else f"C:{value!r}")
             return
-        if isinstance(node, ast.Attribute):
-            qual = self.ctx.qualname(node) or ""
-            if qual.split(".")[0] in ("numpy", "math", "torch"):
-                out.append(f"F:{node.attr}")  # np.log1p and math.log1p are the same computation
+        elif kind is ast.Attribute:
+            if self._head(node) in ("numpy", "math", "torch"):
+                out.append(f"F:{node.attr}")  # type: ignore[attr-defined]  # np.log1p is math.log1p
                 return
-        if isinstance(node, _CONTEXT_NODES):
+        elif kind in _CONTEXT_TYPES:
             return
-        out.append(type(node).__name__)
-        is_def = isinstance(node, _DEF_NODES)
-        for name in node._fields:
-            if name in _SKIP_FIELDS or (is_def and name == "name"):
-                continue
+        out.append(kind.__name__)
+        for name in _fields(kind):
             value = getattr(node, name, None)
             if isinstance(value, list):
                 out.append("[")
@@ -219,6 +237,35 @@ class _Normaliser:
             elif value is not None:
                 out.append(f"{name}={value!r}")
         out.append(")")
+        if remember:
+            delta = (
+                counts[0] - before[0],
+                counts[1] - before[1],
+                counts[2] - before[2],
+                counts[3] - before[3],
+            )
+            self.done[id(node)] = (out[start:], delta)
+
+
+_STMT_TYPES = frozenset(
+    kind for kind in vars(ast).values() if isinstance(kind, type) and issubclass(kind, ast.stmt)
+)
+_ARITH_TYPES = frozenset(_ARITH)
+_CONTEXT_TYPES = frozenset(_CONTEXT_NODES)
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _fields(kind: type) -> tuple[str, ...]:
+    """The fields ``_ser`` serialises for a node class (skipped ones and def names left out)."""
+    found = _FIELDS.get(kind)
+    if found is None:
+        is_def = issubclass(kind, _DEF_NODES)
+        found = _FIELDS[kind] = tuple(
+            name
+            for name in kind._fields  # type: ignore[attr-defined]
+            if name not in _SKIP_FIELDS and not (is_def and name == "name")
+        )
+    return found
 
 
 def _bodies(ctx: ModuleContext) -> Iterator[tuple[str, list[ast.stmt]]]:
@@ -262,31 +309,91 @@ def _units(ctx: ModuleContext) -> list[Unit]:
     store = vars(ctx)
     if "_mlr404_units" in store:
         return store["_mlr404_units"]  # type: ignore[no-any-return]
+    units = _find_units(ctx, None)
+    store["_mlr404_units"] = units
+    return units
+
+
+_Outline = tuple[object, ...]
+
+
+def _outline(node: ast.stmt) -> _Outline:
+    """A cheap summary that equal shapes share: the statement's class and its direct children's
+    classes (or scalar values), field by field as ``_Normaliser`` serialises them.
+
+    The serialisation names every node's class and delimits every list, so two statements
+    with the same shape always have the same outline; comparing outlines first lets
+    training code skip serialising statements that cannot match any serving code.
+    """
+    parts: list[object] = [type(node)]
+    for name in _fields(type(node)):
+        value = getattr(node, name, None)
+        if isinstance(value, list):
+            parts.append(tuple(type(v) if isinstance(v, ast.AST) else v for v in value))
+        elif isinstance(value, ast.AST):
+            parts.append(type(value))
+        else:
+            parts.append(value)
+    return tuple(parts)
+
+
+def _unit_outlines(units: list[Unit]) -> set[tuple[_Outline, ...]]:
+    return {tuple(_outline(s) for s in unit.stmts) for unit in units}
+
+
+def _shapes(
+    norm: _Normaliser, body: list[ast.stmt], stmts: list[Stmt | None], lo: int, hi: int
+) -> list[Stmt]:
+    """``stmts[lo:hi]``, serialising the statements not done yet."""
+    out: list[Stmt] = []
+    for k in range(lo, hi):
+        known = stmts[k]
+        if known is None:
+            known = stmts[k] = norm.stmt(body[k])
+        out.append(known)
+    return out
+
+
+def _find_units(ctx: ModuleContext, wanted: set[tuple[_Outline, ...]] | None) -> list[Unit]:
+    """Windows and short bodies worth comparing; with ``wanted``, only those whose statement
+    outlines are in it (the rest cannot have the shape of any unit they will be compared with)."""
     norm = _Normaliser(ctx)
     units: list[Unit] = []
     for container, body in _bodies(ctx):
-        stmts = [norm.stmt(s) for s in body]
+        if wanted is None:
+            stmts: list[Stmt | None] = [norm.stmt(s) for s in body]
+        else:
+            outlines = [_outline(s) for s in body]
+            stmts = [None] * len(body)
+
         ends = [getattr(s, "end_lineno", s.lineno) or s.lineno for s in body]
-        if container != "<module>" and 1 <= len(stmts) < WINDOW:
-            nodes = sum(s.nodes for s in stmts)
+        if (
+            container != "<module>"
+            and 1 <= len(body) < WINDOW
+            and (wanted is None or tuple(outlines) in wanted)
+        ):
+            short = _shapes(norm, body, stmts, 0, len(body))
+            nodes = sum(s.nodes for s in short)
             if (
                 nodes >= MIN_SHORT_NODES
-                and sum(s.transforms for s in stmts) >= MIN_TRANSFORMS + 1
-                and sum(s.data_ops for s in stmts) >= 1
+                and sum(s.transforms for s in short) >= MIN_TRANSFORMS + 1
+                and sum(s.data_ops for s in short) >= 1
             ):
                 units.append(
                     Unit(
                         ctx.path,
                         container,
-                        stmts[0].line,
+                        short[0].line,
                         ends[-1],
-                        len(stmts),
-                        _digest([s.shape for s in stmts]),
+                        len(short),
+                        _digest([s.shape for s in short]),
                         tuple(body),
                     )
                 )
-        for i in range(len(stmts) - WINDOW + 1):
-            window = stmts[i : i + WINDOW]
+        for i in range(len(body) - WINDOW + 1):
+            if wanted is not None and tuple(outlines[i : i + WINDOW]) not in wanted:
+                continue
+            window = _shapes(norm, body, stmts, i, i + WINDOW)
             if sum(s.nodes for s in window) < MIN_WINDOW_NODES:
                 continue
             if sum(s.transforms for s in window) < MIN_TRANSFORMS:
@@ -304,7 +411,6 @@ def _units(ctx: ModuleContext) -> list[Unit]:
                     tuple(body[i : i + WINDOW]),
                 )
             )
-    store["_mlr404_units"] = units
     return units
 
 
@@ -377,13 +483,19 @@ class TrainServeSkew(Rule):
         train_mods = [by_path[p] for p in sorted(training) if p in by_path]
         if not serving or not train_mods:
             return
+        # Serving units first: training code is only serialised where its statement
+        # outlines could give the shape of one of them.
+        serving_units = [(mod, _units(mod)) for mod in serving]
+        wanted = set().union(*(_unit_outlines(units) for _mod, units in serving_units))
+        if not wanted:
+            return
         index: dict[str, list[Unit]] = {}
         for mod in train_mods:
-            for unit in _units(mod):
+            for unit in _find_units(mod, wanted):
                 index.setdefault(unit.shape, []).append(unit)
-        for mod in serving:
+        for mod, units in serving_units:
             matches: dict[tuple[str, str, str], _Match] = {}
-            for unit in _units(mod):
+            for unit in units:
                 for other in index.get(unit.shape, ()):
                     if other.path == mod.path:
                         continue
