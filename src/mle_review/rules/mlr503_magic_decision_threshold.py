@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from mle_review.engine.context import ModuleContext, Role, dotted_name
-from mle_review.rules._pipeline_common import scope_body, walk_scope
+from mle_review.rules._pipeline_common import scope_body, scope_statements, walk_order
 from mle_review.rules.base import Hit, Rule, RuleDoc, register
 
 # A name that by itself says "probability-like model output".
@@ -87,12 +87,12 @@ class MagicDecisionThreshold(Rule):
     def check_module(self, ctx: ModuleContext) -> Iterator[Hit]:
         if ctx.is_test or not ctx.has_role(Role.SERVING, Role.EVALUATION):
             return
-        for node in ast.walk(ctx.tree):
-            if (
-                not isinstance(node, ast.Compare)
-                or len(node.ops) != 1
-                or not isinstance(node.ops[0], _ORDER_OPS)
-            ):
+        # every cutoff is a float literal in (0, 1), compared directly or through a local
+        if not any(_cutoff(c) is not None for c in ctx.nodes(ast.Constant)):
+            return
+        found: list[tuple[ast.Compare, Hit]] = []
+        for node in ctx.nodes(ast.Compare):
+            if len(node.ops) != 1 or not isinstance(node.ops[0], _ORDER_OPS):
                 continue
             left, right = node.left, node.comparators[0]
             for value_side, cut_side in ((left, right), (right, left)):
@@ -106,7 +106,7 @@ class MagicDecisionThreshold(Rule):
                 if what is None:
                     continue
                 via = f" (through the local `{local}`)" if local else ""
-                yield Hit.at(
+                hit = Hit.at(
                     node,
                     f"{what} is compared with the hardcoded cutoff {cut:g}{via}: the decision threshold is "
                     "not named, configured or versioned with the model",
@@ -116,7 +116,12 @@ class MagicDecisionThreshold(Rule):
                         "compare against that; return it in the response if clients depend on it."
                     ),
                 )
+                found.append((node, hit))
                 break
+        if len(found) > 1:  # in the order a tree walk meets the comparisons, as always
+            found.sort(key=lambda pair: walk_order(ctx, pair[0]))
+        for _node, hit in found:
+            yield hit
 
     @staticmethod
     def _local_literal(
@@ -130,7 +135,7 @@ class MagicDecisionThreshold(Rule):
         if name in params:
             return None, None
         values: list[float | None] = []
-        for node in walk_scope(func):
+        for node in scope_statements(func):  # assignments are statements
             if isinstance(node, ast.Assign) and any(
                 isinstance(t, ast.Name) and t.id == name for t in node.targets
             ):
@@ -193,7 +198,7 @@ class MagicDecisionThreshold(Rule):
     @staticmethod
     def _from_model(ctx: ModuleContext, at: ast.AST, name: str) -> bool:
         scope = scope_body(ctx, at)
-        for node in walk_scope(scope):
+        for node in scope_statements(scope):  # assignments are statements
             if isinstance(node, ast.Assign) and any(
                 isinstance(t, ast.Name) and t.id == name for t in node.targets
             ):
