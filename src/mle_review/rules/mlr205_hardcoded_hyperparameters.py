@@ -11,6 +11,7 @@ from mle_review.rules._pipeline_common import (
     is_example_code,
     numeric_literal,
     reads_config,
+    walk_order,
 )
 from mle_review.rules.base import Hit, Rule, RuleDoc, register
 
@@ -155,9 +156,12 @@ class HardcodedHyperparameters(Rule):
             return
         if not ctx.has_role(Role.TRAINING):
             return
-        dicts = _literal_param_dicts(ctx.tree)
+        dicts = _literal_param_dicts(ctx)
+        has_classes = bool(ctx.nodes(ast.ClassDef))
         for call in ctx.calls:
-            if _in_architecture_class(ctx, call):
+            if not call.keywords and not call.args:
+                continue  # nothing to count
+            if has_classes and _in_architecture_class(ctx, call):
                 continue
             literal: list[str] = []
             configured = False
@@ -212,15 +216,24 @@ def _dict_literals(node: ast.Dict) -> list[str]:
     return out
 
 
-def _literal_param_dicts(tree: ast.Module) -> dict[str, tuple[list[str], int]]:
-    """Variables assigned a dict literal of hyperparameters: name -> (literal keys, line)."""
-    found: dict[str, tuple[list[str], int]] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict):
+def _literal_param_dicts(ctx: ModuleContext) -> dict[str, tuple[list[str], int]]:
+    """Variables assigned a dict literal of hyperparameters: name -> (literal keys, line).
+
+    A name assigned twice keeps the assignment a tree walk meets last, as it always has.
+    """
+    assigns: list[tuple[ast.Assign, list[str]]] = []
+    for node in ctx.nodes(ast.Assign):
+        if isinstance(node.value, ast.Dict):
             keys = _dict_literals(node.value)
-            for target in node.targets:
-                if isinstance(target, ast.Name) and keys:
-                    found[target.id] = (keys, node.lineno)
+            if keys:
+                assigns.append((node, keys))
+    if len(assigns) > 1:
+        assigns.sort(key=lambda pair: walk_order(ctx, pair[0]))
+    found: dict[str, tuple[list[str], int]] = {}
+    for node, keys in assigns:
+        for target in node.targets:
+            if isinstance(target, ast.Name):
+                found[target.id] = (keys, node.lineno)
     return found
 
 
