@@ -54,6 +54,21 @@ _METADATA_WRITERS = re.compile(
     r"^(json\.dump|yaml\.dump|yaml\.safe_dump|toml\.dump|tomli_w\.dump|mlflow\.log_params?|mlflow\.log_dict|"
     r"mlflow\.set_tags?|mlflow\.log_text|wandb\.config\.update|omegaconf\.OmegaConf\.save)$"
 )
+# The last segment of every name _METADATA_WRITERS matches.
+_WRITER_LAST_NAMES = frozenset(
+    {
+        "dump",
+        "safe_dump",
+        "log_param",
+        "log_params",
+        "log_dict",
+        "set_tag",
+        "set_tags",
+        "log_text",
+        "update",
+        "save",
+    }
+)
 _PATH_CTORS = re.compile(
     r"^(pathlib\.)?(Pure(Posix|Windows)?)?Path$|^os\.path\.join$|^posixpath\.join$"
 )
@@ -119,9 +134,12 @@ class UnversionedArtifact(Rule):
         ):
             return
         constants = module_constants(ctx.tree)
-        metadata = _metadata_writes(ctx, constants)
-        dvc_outputs = _dvc_outputs(ctx)
+        metadata: list[_MetadataWrite] | None = None  # both looked up once a fixed save is found
+        dvc_outputs: set[str] | None = None
+        heads = {local: target.split(".")[0] for local, target in ctx.imports.names.items()}
         for call in ctx.calls:
+            if not _may_save(call, heads):
+                continue
             found = self._save_target(ctx, call)
             if found is None:
                 continue
@@ -143,8 +161,12 @@ class UnversionedArtifact(Rule):
             state, text = _classify(ctx, dest, constants, call)
             if state is not _Dest.FIXED:
                 continue
+            if dvc_outputs is None:
+                dvc_outputs = _dvc_outputs(ctx)
             if text and PurePosixPath(text).name in dvc_outputs:
                 continue
+            if metadata is None:
+                metadata = _metadata_writes(ctx, constants)
             if _recorded_beside(
                 ctx, call, str(PurePosixPath(text).parent) if text else "", metadata
             ):
@@ -217,6 +239,41 @@ class UnversionedArtifact(Rule):
         ):
             return "save", None, arg(0, "filepath", "fname")
         return None
+
+
+# Packages a save target resolves into, and the methods matched on any receiver.
+_SAVE_PACKAGES = frozenset(
+    {
+        "mlflow",
+        "joblib",
+        "skops",
+        "sklearn",
+        "pickle",
+        "dill",
+        "cloudpickle",
+        "_pickle",
+        "cPickle",
+        "torch",
+        "onnx",
+        "tensorflow",
+        "keras",
+        "tf_keras",
+    }
+)
+_SAVE_METHODS = frozenset({"save_model", "save_pretrained", "save"})
+
+
+def _may_save(call: ast.Call, heads: dict[str, str]) -> bool:
+    """Cheap necessary condition for ``_save_target``: one of its methods, or a call whose
+    qualified name starts in one of the packages it matches (``heads``: import targets' first
+    segment by local name)."""
+    func = call.func
+    if isinstance(func, ast.Attribute) and func.attr in _SAVE_METHODS:
+        return True
+    node: ast.expr = func
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return isinstance(node, ast.Name) and heads.get(node.id) in _SAVE_PACKAGES
 
 
 def _opener_path(opener: ast.Call) -> ast.expr | None:
@@ -421,7 +478,17 @@ class _MetadataWrite:
 def _metadata_writes(ctx: ModuleContext, constants: dict[str, ast.expr]) -> list[_MetadataWrite]:
     """Writes of provenance (config, params, git SHA, data version) in the module, with where they go."""
     found: list[_MetadataWrite] = []
+    imported = ctx.imports.names
     for call in ctx.calls:
+        callee = call.func
+        if isinstance(callee, ast.Attribute):
+            last = callee.attr
+        elif isinstance(callee, ast.Name):
+            last = imported.get(callee.id, callee.id).rsplit(".", 1)[-1]
+        else:
+            continue  # no name to match
+        if last not in _WRITER_LAST_NAMES and last != "write_text":
+            continue
         name = ctx.call_name(call) or ""
         target: ast.expr | None = None
         hit = False
