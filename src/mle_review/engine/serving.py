@@ -105,6 +105,26 @@ def imports_any(ctx: ModuleContext, *prefixes: str) -> bool:
     return any(p in imported for p in prefixes)
 
 
+def qualified_head(ctx: ModuleContext, node: ast.AST) -> str | None:
+    """``ctx.qualname(node).split(".")[0]`` (None when unresolved), without building the name.
+
+    For per-call prefilters: a qualified name can only be one a rule knows when its
+    first segment is one of that name's packages.
+    """
+    if isinstance(node, ast.Call):
+        node = node.func
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    heads = _cached(ctx, "_srv_import_heads", lambda: _import_heads(ctx))
+    return heads.get(node.id)
+
+
+def _import_heads(ctx: ModuleContext) -> dict[str, str]:
+    return {local: target.split(".")[0] for local, target in ctx.imports.names.items()}
+
+
 def typed_nodes(ctx: ModuleContext, *kinds: type[ast.AST]) -> list[ast.AST]:
     """Nodes of the given types from the load-time index, in source order (no tree walk)."""
     found: list[ast.AST] = [n for kind in kinds for n in ctx.nodes(kind)]

@@ -12,6 +12,7 @@ from mle_review.engine.astutil import (
     param_tainted,
 )
 from mle_review.engine.context import ModuleContext, Role
+from mle_review.engine.serving import qualified_head
 from mle_review.models import Confidence, Severity
 from mle_review.rules.base import Hit, Rule, RuleDoc, register
 
@@ -43,6 +44,11 @@ _KERAS_LOADERS = (
     "tf_keras.models.load_model",
 )
 _TORCH_SAFE_DEFAULT = (2, 6)
+# First segments of every qualified name _classify recognises.
+_LOADER_PACKAGES = frozenset(
+    {name.split(".")[0] for name in [*_PICKLE_LOADERS, *_KERAS_LOADERS]}
+    | {"numpy", "torch", "yaml"}
+)
 
 
 @register
@@ -95,6 +101,8 @@ class UnsafeDeserialization(Rule):
         if ctx.is_test:
             return
         for call in ctx.calls:
+            if qualified_head(ctx, call) not in _LOADER_PACKAGES:
+                continue  # cannot resolve to any loader below
             name = ctx.qualname(call)
             if name is None:
                 continue

@@ -13,6 +13,7 @@ from mle_review.engine.serving import (
     has_training_evidence,
     last_identifier,
     on_serving_path,
+    qualified_head,
     training_side_paths,
     walk_no_nested,
 )
@@ -85,6 +86,7 @@ _SAVERS = {
     "safetensors.torch.save_file": 1,
 }
 _METHOD_SAVERS = {"save", "save_model", "save_pretrained", "dump_model", "save_weights"}
+_SAVER_PACKAGES = frozenset(name.split(".")[0] for name in _SAVERS)
 
 
 @dataclass(frozen=True)
@@ -237,6 +239,10 @@ def _training_writes(project: ProjectContext) -> dict[str, list[Written]]:
         if mod.path not in paths:
             continue
         for call in mod.calls:
+            if not (isinstance(call.func, ast.Attribute) and call.func.attr in _METHOD_SAVERS) and (
+                qualified_head(mod, call) not in _SAVER_PACKAGES
+            ):
+                continue  # neither a saver method nor resolvable to a saver function
             qual = mod.qualname(call) or ""
             target: ast.expr | None = None
             if qual in _SAVERS and len(call.args) > _SAVERS[qual]:
