@@ -136,8 +136,8 @@ _NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 _AST = ast.AST
 
 
-def _child_nodes(node: ast.AST) -> list[ast.AST]:
-    """``list(ast.iter_child_nodes(node))``, same order, without three generators per node."""
+def child_nodes(node: ast.AST) -> list[ast.AST]:
+    """``list(ast.iterchild_nodes(node))``, same order, without three generators per node."""
     out: list[ast.AST] = []
     for name in node._fields:
         value = getattr(node, name, None)
@@ -154,7 +154,7 @@ def walk_no_nested(node: ast.AST) -> Iterator[ast.AST]:
     Depth first, last child first; reads ``_fields`` directly because
     ``ast.iter_child_nodes`` dominated the serving rules' time.
     """
-    stack = _child_nodes(node)
+    stack = child_nodes(node)
     pop, extend, nested = stack.pop, stack.extend, _NESTED
     while stack:
         cur = pop()
@@ -1666,7 +1666,7 @@ def _walk_position(ctx: ModuleContext, scope: ast.AST, node: ast.AST) -> tuple[i
     cur = node
     parent = ctx.parents.get(cur)
     while parent is not None:
-        siblings = parent.body if parent is ctx.tree else _child_nodes(parent)
+        siblings = parent.body if parent is ctx.tree else child_nodes(parent)
         index = next(i for i, child in enumerate(siblings) if child is cur)
         steps.append(index if parent is ctx.tree else -index)
         if parent is scope:
@@ -1748,7 +1748,7 @@ class Flow:
             if self.prune is not None and self.prune(cur):
                 continue
             yield cur
-            stack.extend(ast.iter_child_nodes(cur))
+            stack.extend(child_nodes(cur))
 
     def carries(self, expr: ast.AST) -> bool:
         for node in self._walk(expr):

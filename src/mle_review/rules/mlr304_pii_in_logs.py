@@ -9,8 +9,10 @@ from typing import Protocol
 
 from mle_review.engine.context import ModuleContext, Role
 from mle_review.engine.serving import (
+    LOG_METHODS,
     ParamKind,
     assignments_to,
+    child_nodes,
     entrypoint_for,
     is_batch_job,
     is_raw_request_read,
@@ -615,7 +617,7 @@ class _Scanner:
                     for leak in inner:
                         out.append(Leak(leak.field, leak.kind, node, via=node.id))
             return
-        for child in ast.iter_child_nodes(node):
+        for child in child_nodes(node):
             self._visit(child, out, depth, seen)
 
     def _is_access_base(self, node: ast.AST) -> bool:
@@ -740,6 +742,14 @@ class PiiInLogs(Rule):
         serving = on_serving_path(ctx)
         by_scope: dict[int, list[ast.Call]] = {}
         for call in ctx.calls:
+            func = (
+                call.func
+            )  # log_call_kind needs print(...) or a log method: test that inline first
+            if not (
+                (isinstance(func, ast.Name) and func.id == "print")
+                or (isinstance(func, ast.Attribute) and func.attr in LOG_METHODS)
+            ):
+                continue
             if log_call_kind(ctx, call) is not None:
                 by_scope.setdefault(id(scope_of(ctx, call)), []).append(call)
         if not by_scope:

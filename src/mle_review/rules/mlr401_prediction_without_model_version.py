@@ -10,6 +10,7 @@ from mle_review.engine.serving import (
     Entrypoint,
     Flow,
     FunctionNode,
+    child_nodes,
     has_training_evidence,
     is_model_call,
     is_serving_module,
@@ -26,7 +27,6 @@ from mle_review.engine.serving import (
     scope_of,
     scopes,
     serving_entrypoints,
-    typed_nodes,
     walk_no_nested,
 )
 from mle_review.models import Confidence
@@ -132,7 +132,7 @@ class _Evidence:
                         node.func.value
                     )  # ``resp.update(...)``, ``jsonify`` args, not the callee name
                 continue
-            stack.extend(ast.iter_child_nodes(node))
+            stack.extend(child_nodes(node))
         return False
 
     def _call_carries(self, call: ast.Call, depth: int) -> bool:
@@ -189,7 +189,8 @@ class _Evidence:
 
     def _module_wide(self) -> bool:
         kinds = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Constant, ast.Call)
-        for node in typed_nodes(self.ctx, *kinds):
+        nodes = self.ctx.nodes
+        for node in [n for kind in kinds for n in nodes(kind)]:  # any match: order is irrelevant
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 decos = " ".join(ast.unparse(d) for d in node.decorator_list)
                 if any(h in decos for h in _RESPONSE_HOOKS) and _mentions_version(node):
