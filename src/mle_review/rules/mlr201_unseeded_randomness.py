@@ -432,8 +432,16 @@ def _classify(ctx: ModuleContext, call: ast.Call) -> _Draw | None:
         return None  # **kwargs may carry the seed
     if name is None:
         return _pandas_sample(call)
-    shown = _shown(call)
     head, _, last = name.rpartition(".")
+    if not (
+        head in ("random", "numpy.random")
+        or name in TORCH_DRAWS
+        or name in TORCH_LOADERS
+        or name in TF_DRAWS
+        or (name.startswith(_ESTIMATOR_PACKAGES) and last in ESTIMATORS)
+    ):
+        return None  # none of the branches below applies: skip unparsing the callee
+    shown = _shown(call)
     if head == "random":
         if last in PY_DRAWS:
             return _Draw(
