@@ -234,9 +234,9 @@ def scan_lines(
 
     The gates (token-looking runs, keyword stems) are found on the whole text
     at once, and a provider plugin runs on a line only if one of its patterns
-    matches somewhere in the gated lines: none of those patterns is anchored,
-    and their lookarounds treat a line end like the newline joining the lines,
-    so a pattern that matches a line also matches the joined text.
+    matches the joined text: none of those patterns is anchored, and their
+    lookarounds treat a line end like the newline joining the lines, so a
+    pattern that matches a line also matches the joined text.
     """
     filetype = _FILETYPE_BY_SUFFIX.get(suffix, FileType.OTHER)
     denylist = REGEX_BY_FILETYPE.get(filetype, QUOTES_REQUIRED_DENYLIST_REGEX_TO_GROUP)
@@ -250,21 +250,22 @@ def scan_lines(
     def entries(positions: Iterable[int]) -> set[int]:
         return {bisect_right(starts, pos) - 1 for pos in positions}
 
-    token_lines = entries(m.start() for m in _TOKEN_RUN.finditer(joined))
-    for literal in ("://", "PRIVATE KEY", "PuTTY"):
-        token_lines |= entries(_find_all(joined, literal))
-    token_lines = {i for i in token_lines if len(texts[i]) <= _MAX_LINE}
-    plugins: tuple[Any, ...] = ()
-    if token_lines:
-        gated = "\n".join(texts[i] for i in sorted(token_lines))
-        gated_low = gated.lower()
-        plugins = tuple(
-            plugin for plugin, gates in _PLUGIN_GATES if _may_match_any(gates, gated, gated_low)
-        )
-        if not plugins:
-            token_lines = set()
-    if joined.isascii():  # lower() keeps positions, so stems can be found in the joined text
-        low = joined.lower()
+    # A pattern that matches a line matches the joined text, so plugins with no match there are
+    # skipped outright, and lines are gated only when some plugin is left.
+    ascii_text = joined.isascii()
+    low = joined.lower() if ascii_text else ""
+    plugins = tuple(
+        plugin
+        for plugin, gates in _PLUGIN_GATES
+        if _may_match_any(gates, joined, low if ascii_text else None)
+    )
+    token_lines: set[int] = set()
+    if plugins:
+        token_lines = entries(m.start() for m in _TOKEN_RUN.finditer(joined))
+        for literal in ("://", "PRIVATE KEY", "PuTTY"):
+            token_lines |= entries(_find_all(joined, literal))
+        token_lines = {i for i in token_lines if len(texts[i]) <= _MAX_LINE}
+    if ascii_text:  # lower() keeps positions, so stems can be found in the joined text
         keyword_lines = entries(pos for stem in _KEYWORD_STEMS for pos in _find_all(low, stem))
         assignment_lines = entries(pos for stem in _TOKEN_STEMS for pos in _find_all(low, stem))
     else:
@@ -360,31 +361,37 @@ def _literals(pattern: str) -> tuple[str, ...]:
 
 
 # Per plugin: its patterns with the literals they need and whether to look in lower case.
-_PLUGIN_GATES: tuple[tuple[Any, tuple[tuple[re.Pattern[str], tuple[str, ...], bool], ...]], ...] = (
-    tuple(
-        (
-            plugin,
-            tuple(
-                (
-                    regex,
-                    _literals(regex.pattern),
-                    bool(regex.flags & re.IGNORECASE),
-                )
-                for regex in plugin.denylist
-            ),
-        )
-        for plugin in _SPECIFIC_PLUGINS
+_Gate = tuple[re.Pattern[str], tuple[str, ...], bool]
+_PLUGIN_GATES: tuple[tuple[Any, tuple[_Gate, ...]], ...] = tuple(
+    (
+        plugin,
+        tuple(
+            (
+                regex,
+                _literals(regex.pattern),
+                bool(regex.flags & re.IGNORECASE),
+            )
+            for regex in plugin.denylist
+        ),
     )
+    for plugin in _SPECIFIC_PLUGINS
 )
 
 
-def _may_match_any(
-    gates: tuple[tuple[re.Pattern[str], tuple[str, ...], bool], ...], text: str, low: str
-) -> bool:
-    """Does any pattern search ``text`` successfully? Skips the regex when a needed literal is absent."""
+def _may_match_any(gates: tuple[_Gate, ...], text: str, low: str | None) -> bool:
+    """Does any pattern search ``text`` successfully? Skips the regex when a needed literal is absent.
+
+    ``low`` is ``text.lower()`` for ASCII text, else None: case-insensitive matching also pairs
+    ASCII letters with a few other characters (the Kelvin sign, the long s), so their literal
+    test is only trusted on ASCII text.
+    """
     for regex, literals, lower in gates:
-        haystack = low if lower else text
-        if any(literal in haystack for literal in literals) and regex.search(text):
+        if lower:
+            if low is not None and not any(literal in low for literal in literals):
+                continue
+        elif not any(literal in text for literal in literals):
+            continue
+        if regex.search(text):
             return True
     return False
 
