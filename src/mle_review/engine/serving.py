@@ -1728,16 +1728,35 @@ class Flow:
         self.prune = prune
         self.names: dict[str, int] = {n: 0 for n in initial}
         edges = scope_flow_edges(scope, ctx)
+        # What each assigned value reaches is fixed (seed, barrier and prune do not depend on
+        # the names found so far), so it is walked once and the rounds only compare names.
+        reach: list[tuple[bool, frozenset[str]] | None] = [None] * len(edges)
         for _ in range(6):
             changed = False
-            for targets, value, line in edges:
-                if targets and any(t not in self.names for t in targets) and self.carries(value):
+            for k, (targets, value, line) in enumerate(edges):
+                if not targets or all(t in self.names for t in targets):
+                    continue
+                found = reach[k]
+                if found is None:
+                    found = reach[k] = self._reach(value)
+                if found[0] or not found[1].isdisjoint(self.names):
                     for t in targets:
                         if t not in self.names:
                             self.names[t] = line
                             changed = True
             if not changed:
                 break
+
+    def _reach(self, expr: ast.AST) -> tuple[bool, frozenset[str]]:
+        """(a seed is reachable, the names reachable): ``carries`` for any set of names."""
+        seeded = False
+        names: set[str] = set()
+        for node in self._walk(expr):
+            if isinstance(node, ast.Name):
+                names.add(node.id)
+            if not seeded and self.seed(node):
+                seeded = True
+        return seeded, frozenset(names)
 
     def _walk(self, node: ast.AST) -> Iterator[ast.AST]:
         stack = [node]

@@ -343,12 +343,21 @@ def _string_keys(key: ast.AST) -> list[str]:
     return []
 
 
-def _prediction_flow(ctx: ModuleContext, scope: ast.AST, initial: set[str]) -> Flow:
+def _prediction_flow(
+    ctx: ModuleContext, scope: ast.AST, initial: set[str], predicted: dict[int, bool]
+) -> Flow:
     """Values carrying model output; aggregates and column selections without the
-    prediction column do not carry it (``len(preds)``, ``df[["id", "email"]]``)."""
+    prediction column do not carry it (``len(preds)``, ``df[["id", "email"]]``).
+
+    ``predicted`` holds ``_predicts`` for the module's calls, already evaluated in
+    order by the caller; the flows ask about the same calls many times.
+    """
 
     def seed(n: ast.AST) -> bool:
-        return isinstance(n, ast.Call) and _predicts(ctx, n)
+        if not isinstance(n, ast.Call):
+            return False
+        known = predicted.get(id(n))
+        return _predicts(ctx, n) if known is None else known
 
     def reduction(n: ast.AST) -> bool:
         return isinstance(n, ast.Call) and (last_identifier(n.func) or "") in _REDUCTIONS
@@ -441,7 +450,12 @@ class PredictionWithoutModelVersion(Rule):
         out_hooks = {
             k for k, ep in entries.items() if ep.hook in ("torchserve-out", "litserve-out")
         }
-        predicting_scopes = {id(scope_of(ctx, c)) for c in ctx.calls if _predicts(ctx, c)}
+        predicted: dict[int, bool] = {}
+        predicting_scopes: set[int] = set()
+        for c in ctx.calls:
+            predicted[id(c)] = found = _predicts(ctx, c)
+            if found:
+                predicting_scopes.add(id(scope_of(ctx, c)))
         if not predicting_scopes and not out_hooks:
             return  # cheap exit: nothing in this module produces a prediction
         ev = _Evidence(ctx)
@@ -455,7 +469,7 @@ class PredictionWithoutModelVersion(Rule):
                 initial = {p.name for p in ep.params}
             if not initial and id(scope) not in predicting_scopes:
                 continue
-            flow = _prediction_flow(ctx, scope, initial)
+            flow = _prediction_flow(ctx, scope, initial, predicted)
             assigned = _assigned(ctx, scope)
             scope_has_version = ev.in_scope(scope)
             if ep is not None and ep.kind != "function" and not scope_has_version:
