@@ -16,11 +16,12 @@ from pathlib import Path
 import pytest
 
 from mle_review.config import Config
+from mle_review.engine.astutil import walk_scope
 from mle_review.engine.context import ModuleContext
 from mle_review.engine.files import discover
 from mle_review.engine.runner import Engine
 from mle_review.engine.serving import assignments_to, flow_edges, scope_nodes, scopes
-from mle_review.rules._pipeline_common import scope_of, scope_statements, walk_order, walk_scope
+from mle_review.rules._pipeline_common import scope_of, scope_statements, walk_order
 from mle_review.rules._secret_scan import scan_lines
 
 REPO = Path(__file__).resolve().parent.parent

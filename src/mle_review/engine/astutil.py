@@ -89,3 +89,41 @@ def param_tainted(ctx: ModuleContext, call: ast.Call, expr: ast.expr) -> bool:
             if line < call.lineno and names_in(value) & tainted:
                 tainted.add(name)
     return bool(names_in(expr) & tainted)
+
+
+SCOPE_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+_AST = ast.AST
+
+
+def child_nodes(node: ast.AST) -> list[ast.AST]:
+    """``list(ast.iter_child_nodes(node))``, same order, without three generators per node."""
+    out: list[ast.AST] = []
+    for name in node._fields:
+        value = getattr(node, name, None)
+        if isinstance(value, list):
+            out.extend([item for item in value if isinstance(item, _AST)])
+        elif isinstance(value, _AST):
+            out.append(value)
+    return out
+
+
+def walk_scope(scope: ast.AST) -> Iterator[ast.AST]:
+    """``ast.walk`` that does not enter nested functions, lambdas or classes.
+
+    Depth first, last child first (the order of ``ModuleContext.nodes``). The
+    nested definition itself is yielded, its body is not. Reads ``_fields``
+    directly: ``ast.iter_child_nodes`` dominated the rules' time.
+    """
+    stack = child_nodes(scope)
+    pop, extend, scopes = stack.pop, stack.extend, SCOPE_TYPES
+    while stack:
+        node = pop()
+        yield node
+        if isinstance(node, scopes):
+            continue
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                extend([item for item in value if isinstance(item, _AST)])
+            elif isinstance(value, _AST):
+                stack.append(value)

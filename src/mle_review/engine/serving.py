@@ -19,6 +19,8 @@ from enum import Enum
 from typing import TYPE_CHECKING, TypeVar, cast
 
 from mle_review.config import path_matches
+from mle_review.engine.astutil import SCOPE_TYPES as _NESTED
+from mle_review.engine.astutil import child_nodes, walk_scope
 from mle_review.engine.context import Role, dotted_name
 
 if TYPE_CHECKING:
@@ -132,41 +134,7 @@ def typed_nodes(ctx: ModuleContext, *kinds: type[ast.AST]) -> list[ast.AST]:
     return found
 
 
-_NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
-_AST = ast.AST
-
-
-def child_nodes(node: ast.AST) -> list[ast.AST]:
-    """``list(ast.iterchild_nodes(node))``, same order, without three generators per node."""
-    out: list[ast.AST] = []
-    for name in node._fields:
-        value = getattr(node, name, None)
-        if isinstance(value, list):
-            out.extend([item for item in value if isinstance(item, _AST)])
-        elif isinstance(value, _AST):
-            out.append(value)
-    return out
-
-
-def walk_no_nested(node: ast.AST) -> Iterator[ast.AST]:
-    """``ast.walk`` that does not enter nested function or class definitions.
-
-    Depth first, last child first; reads ``_fields`` directly because
-    ``ast.iter_child_nodes`` dominated the serving rules' time.
-    """
-    stack = child_nodes(node)
-    pop, extend, nested = stack.pop, stack.extend, _NESTED
-    while stack:
-        cur = pop()
-        yield cur
-        if isinstance(cur, nested):
-            continue
-        for name in cur._fields:
-            value = getattr(cur, name, None)
-            if isinstance(value, list):
-                extend([item for item in value if isinstance(item, _AST)])
-            elif isinstance(value, _AST):
-                stack.append(value)
+walk_no_nested = walk_scope  # serving code's name for the shared walk
 
 
 def module_level_nodes(ctx: ModuleContext) -> Iterator[ast.AST]:

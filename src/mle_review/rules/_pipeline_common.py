@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import Generic, TypeVar
 
+from mle_review.engine.astutil import SCOPE_TYPES as _SCOPE_TYPES
+from mle_review.engine.astutil import child_nodes as _children
 from mle_review.engine.context import ModuleContext, ProjectContext, dotted_name
 
 # Folders whose code is illustration or exploration rather than the pipeline.
@@ -200,43 +202,6 @@ def scope_body(ctx: ModuleContext, node: ast.AST) -> ast.AST:
     """The enclosing function, or the module for top-level code."""
     func = ctx.enclosing_function(node)
     return func if func is not None else ctx.tree
-
-
-_SCOPE_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
-_AST = ast.AST
-
-
-def _children(node: ast.AST) -> list[ast.AST]:
-    """``list(ast.iter_child_nodes(node))`` without the generator overhead (same order)."""
-    out: list[ast.AST] = []
-    for name in node._fields:
-        value = getattr(node, name, None)
-        if isinstance(value, list):
-            out.extend([item for item in value if isinstance(item, _AST)])
-        elif isinstance(value, _AST):
-            out.append(value)
-    return out
-
-
-def walk_scope(scope: ast.AST) -> Iterator[ast.AST]:
-    """Like ``ast.walk`` but does not descend into nested functions, lambdas or classes.
-
-    Depth first, last child first (the order of ``ModuleContext.nodes``). Iterates
-    ``_fields`` directly: ``ast.iter_child_nodes`` costs three generators per node.
-    """
-    stack = _children(scope)
-    pop, extend, scopes = stack.pop, stack.extend, _SCOPE_TYPES
-    while stack:
-        node = pop()
-        yield node
-        if isinstance(node, scopes):
-            continue
-        for name in node._fields:
-            value = getattr(node, name, None)
-            if isinstance(value, list):
-                extend([item for item in value if isinstance(item, _AST)])
-            elif isinstance(value, _AST):
-                stack.append(value)
 
 
 _BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")

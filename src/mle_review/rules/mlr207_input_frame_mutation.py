@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from mle_review.engine.astutil import walk_scope
 from mle_review.engine.context import ModuleContext, dotted_name
 from mle_review.rules._pipeline_common import (
     is_example_code,
@@ -14,7 +15,6 @@ from mle_review.rules._pipeline_common import (
     scope_of,
     scope_statements,
     walk_order,
-    walk_scope,
 )
 from mle_review.rules.base import Hit, Rule, RuleDoc, register
 

@@ -7,12 +7,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
+from mle_review.engine.astutil import child_nodes
 from mle_review.engine.context import ModuleContext, Role
 from mle_review.engine.serving import (
     LOG_METHODS,
     ParamKind,
     assignments_to,
-    child_nodes,
     entrypoint_for,
     is_batch_job,
     is_raw_request_read,

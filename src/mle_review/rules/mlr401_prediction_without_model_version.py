@@ -5,12 +5,12 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
+from mle_review.engine.astutil import child_nodes
 from mle_review.engine.context import ModuleContext
 from mle_review.engine.serving import (
     Entrypoint,
     Flow,
     FunctionNode,
-    child_nodes,
     has_training_evidence,
     is_model_call,
     is_serving_module,

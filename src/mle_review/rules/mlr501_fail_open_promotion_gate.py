@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Literal
 
+from mle_review.engine.astutil import walk_scope
 from mle_review.engine.context import ModuleContext, ProjectContext, dotted_name
 from mle_review.rules._pipeline_common import (
     LatestMemo,
@@ -33,7 +34,6 @@ from mle_review.rules._pipeline_common import (
     numeric_literal,
     scope_statements,
     walk_order,
-    walk_scope,
 )
 from mle_review.rules.base import Hit, Rule, RuleDoc, register
 
