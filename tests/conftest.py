@@ -15,6 +15,24 @@ from mle_review.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
+# Keys every finding carries in the JSON report (shared/spec/interface.md).
+FINDING_KEYS = frozenset(
+    {
+        "rule_id",
+        "slug",
+        "severity",
+        "confidence",
+        "path",
+        "line",
+        "end_line",
+        "column",
+        "message",
+        "fix",
+        "related",
+        "fingerprint",
+    }
+)
+
 
 @dataclass
 class CliResult:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import CliResult
+from conftest import FINDING_KEYS, CliResult
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 
@@ -80,20 +80,7 @@ def test_json_is_only_json_and_matches_contract(
     data = json.loads(result.out)
     assert set(data) >= {"tool", "findings", "errors", "stats"}
     assert data["tool"] == {"name": "mle-review", "version": data["tool"]["version"]}
-    required = {
-        "rule_id",
-        "slug",
-        "severity",
-        "confidence",
-        "path",
-        "line",
-        "end_line",
-        "column",
-        "message",
-        "fix",
-        "related",
-        "fingerprint",
-    }
+    required = FINDING_KEYS
     for finding in data["findings"]:
         assert required <= set(finding)
         assert "/" in finding["path"] or finding["path"].endswith((".py", ".ipynb"))

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import FINDING_KEYS
 
 from mle_review.config import Config
 from mle_review.engine.context import ModuleContext
@@ -580,20 +581,7 @@ def test_json_has_the_contract_keys_and_summary_renders(tmp_path: Path, review: 
     )
     assert set(report["coverage"]) == {"files_in_change", "files_analyzed", "skipped"}
     for f in report["findings"]:
-        assert {
-            "rule_id",
-            "slug",
-            "severity",
-            "confidence",
-            "path",
-            "line",
-            "end_line",
-            "column",
-            "message",
-            "fix",
-            "related",
-            "fingerprint",
-        } <= set(f)
+        assert set(f) >= FINDING_KEYS
     rendered = render_summary(run_review(_git(repo.path, "diff", "main", "HEAD"), repo.path))
     assert rendered.startswith(("⛔", "⚠️", "✅"))
 

@@ -29,8 +29,10 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from loopback import LoopbackServer
 
 
 @dataclass
@@ -80,8 +82,10 @@ def request_text(body: dict[str, Any]) -> str:
     return "\n".join(parts)
 
 
-class AnthropicServer:
+class AnthropicServer(LoopbackServer):
     """Start with ``with AnthropicServer() as srv:``; point the client at ``srv.base_url``."""
+
+    thread_name = "fake-anthropic"
 
     def __init__(self, chars_per_token: float = 3.6) -> None:
         self.chars_per_token = chars_per_token
@@ -93,38 +97,16 @@ class AnthropicServer:
         self.valid_keys: set[str] | None = None
         self._cache: set[str] = set()
         self._lock = threading.Lock()
-        self._httpd: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        super().__init__()
 
     # -- lifecycle -------------------------------------------------------------
 
-    def start(self) -> AnthropicServer:
-        handler = _make_handler(self)
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, name="fake-anthropic", daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._httpd = None
-
-    def __enter__(self) -> AnthropicServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+    def handler_class(self) -> type[BaseHTTPRequestHandler]:
+        return _make_handler(self)
 
     @property
     def base_url(self) -> str:
-        assert self._httpd is not None, "server not started"
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return self.origin
 
     # -- scripting ---------------------------------------------------------------
 

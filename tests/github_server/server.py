@@ -18,8 +18,10 @@ import time
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from loopback import LoopbackServer
 
 from .diffing import hunk_for_line
 from .state import (
@@ -95,8 +97,10 @@ class _Ctx:
         return values[0] if values else default
 
 
-class GitHubServer:
+class GitHubServer(LoopbackServer):
     """Start with ``with GitHubServer() as gh:``; ``gh.base_url`` is what ``GITHUB_API_URL`` should be."""
+
+    thread_name = "fake-github"
 
     def __init__(self, state: GitHubState | None = None, prefix: str = "") -> None:
         self.state = state or GitHubState()
@@ -105,41 +109,15 @@ class GitHubServer:
         self.requests: list[Request] = []
         self.faults: list[Fault] = []
         self.hooks: list[list[Any]] = []  # [method, pattern, callback, times]
-        self._httpd: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        super().__init__()
         self.rate_remaining = 4999
         self._routes: list[tuple[str, re.Pattern[str], Route]] = []
         self._install_routes()
 
     # -- lifecycle --------------------------------------------------------------------
 
-    def start(self) -> GitHubServer:
-        handler = _make_handler(self)
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, name="fake-github", daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            self._httpd = None
-
-    def __enter__(self) -> GitHubServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    @property
-    def origin(self) -> str:
-        assert self._httpd is not None, "server not started"
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
+    def handler_class(self) -> type[BaseHTTPRequestHandler]:
+        return _make_handler(self)
 
     @property
     def base_url(self) -> str:
