@@ -2116,28 +2116,16 @@ class Interpreter:
             return self.container_method(recv, name, node, args, kwargs, env, recv_key)
         if recv.rows:
             meth = OBJECT_METHODS.get(name)
-            if (
+            opaque_object = (
                 "opaque" in recv.tags
                 and "param" not in recv.tags
                 and meth is not None
                 and meth is not Meth.SPLIT
-                and recv_key
-            ):
-                return self.object_method(
-                    self.materialize_obj(recv_key, env, node),
-                    name,
-                    node,
-                    args,
-                    kwargs,
-                    env,
-                    recv_key,
-                )
-            if (
-                "param" in recv.tags
-                and meth in (Meth.FIT, Meth.PREDICT, Meth.SCORE)
-                and recv_key
-                and args
-            ):
+            )
+            model_parameter = (
+                "param" in recv.tags and meth in (Meth.FIT, Meth.PREDICT, Meth.SCORE) and args
+            )
+            if recv_key and (opaque_object or model_parameter):
                 return self.object_method(
                     self.materialize_obj(recv_key, env, node),
                     name,
