@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
@@ -14,6 +15,26 @@ import pytest
 from mle_review.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+
+
+def check_snapshot(name: str, text: str) -> None:
+    """Compare with ``tests/snapshots/<name>``; MLE_REVIEW_UPDATE_SNAPSHOTS=1 rewrites it.
+
+    A missing snapshot is written and the test fails, so a new snapshot is
+    always looked at once before it guards anything.
+    """
+    path = SNAPSHOTS / name
+    updating = bool(os.environ.get("MLE_REVIEW_UPDATE_SNAPSHOTS"))
+    if updating or not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        if not updating:
+            pytest.fail(f"snapshot {name} was missing and has been written; re-run")
+    assert text == path.read_text(encoding="utf-8"), (
+        f"{name} changed; MLE_REVIEW_UPDATE_SNAPSHOTS=1 to accept"
+    )
+
 
 # Keys every finding carries in the JSON report (shared/spec/interface.md).
 FINDING_KEYS = frozenset(

@@ -6,15 +6,12 @@ Set MLE_REVIEW_UPDATE_SNAPSHOTS=1 to rewrite the snapshots after an intended cha
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import FINDING_KEYS, CliResult
-
-SNAPSHOTS = Path(__file__).parent / "snapshots"
+from conftest import FINDING_KEYS, CliResult, check_snapshot
 
 
 def _normalise(text: str) -> str:
@@ -31,17 +28,6 @@ def _stable_sarif(text: str) -> str:
         for result in run["results"]:
             result.pop("ruleIndex", None)
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
-
-
-def check_snapshot(name: str, text: str) -> None:
-    path = SNAPSHOTS / name
-    text = _normalise(text)
-    if os.environ.get("MLE_REVIEW_UPDATE_SNAPSHOTS") or not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        if not os.environ.get("MLE_REVIEW_UPDATE_SNAPSHOTS"):
-            pytest.fail(f"snapshot {name} was missing and has been written; re-run")
-    assert text == path.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(
@@ -61,7 +47,8 @@ def test_scan_formats_snapshot(
         fmt,
     )
     assert result.code == 1, result.err
-    check_snapshot(f"scan.{suffix}", _stable_sarif(result.out) if fmt == "sarif" else result.out)
+    out = _stable_sarif(result.out) if fmt == "sarif" else result.out
+    check_snapshot(f"scan.{suffix}", _normalise(out))
 
 
 def test_json_is_only_json_and_matches_contract(

@@ -7,10 +7,9 @@ Set MLE_REVIEW_UPDATE_SNAPSHOTS=1 to rewrite ``tests/snapshots/review_*``.
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 
 import pytest
+from conftest import check_snapshot
 
 from mle_review.models import Confidence, FileError, Finding, RelatedLocation, Severity, Stats
 from mle_review.render.review import (
@@ -36,19 +35,8 @@ from mle_review.review.model import (
     TaskOutput,
 )
 
-SNAPSHOTS = Path(__file__).parent / "snapshots"
 REPO = "https://github.com/acme/churn"
 SHA = "0123456789abcdef0123456789abcdef01234567"
-
-
-def check_snapshot(name: str, text: str) -> None:
-    path = SNAPSHOTS / name
-    if os.environ.get("MLE_REVIEW_UPDATE_SNAPSHOTS") or not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert text == path.read_text(encoding="utf-8"), (
-        f"{name} changed; MLE_REVIEW_UPDATE_SNAPSHOTS=1 to accept"
-    )
 
 
 def finding(
