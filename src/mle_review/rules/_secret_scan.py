@@ -137,6 +137,7 @@ _ENTROPY = Base64HighEntropyString()
 # (comparatively slow) keyword regexes entirely.
 _KEYWORD_STEMS = ("key", "pass", "pwd", "secret", "contrase")
 _TOKEN_STEMS = ("token", "key", "credential")
+_ALL_STEMS = tuple(dict.fromkeys(_KEYWORD_STEMS + _TOKEN_STEMS))
 GENERIC_TYPES = {"Secret Keyword", "Basic Auth Credentials"}
 
 # Keyword regex family per file suffix (detect-secrets decides this by extension; `.env`
@@ -238,27 +239,25 @@ def scan_lines(
     lookarounds treat a line end like the newline joining the lines, so a
     pattern that matches a line also matches the joined text.
     """
-    filetype = _FILETYPE_BY_SUFFIX.get(suffix, FileType.OTHER)
-    denylist = REGEX_BY_FILETYPE.get(filetype, QUOTES_REQUIRED_DENYLIST_REGEX_TO_GROUP)
     pairs = list(lines)
     if not pairs:
         return
     texts = [line for _number, line in pairs]
     joined = "\n".join(texts)
+    # A pattern that matches a line matches the joined text, so plugins with no match there are
+    # skipped outright, and lines are gated only when some plugin is left.
+    ascii_text = joined.isascii()
+    low = joined.lower() if ascii_text else ""
+    plugins = _plugins_for(joined, low if ascii_text else None)
+    if ascii_text and not plugins and not any(stem in low for stem in _ALL_STEMS):
+        return  # the common case: no provider pattern and no keyword stem anywhere
+    filetype = _FILETYPE_BY_SUFFIX.get(suffix, FileType.OTHER)
+    denylist = REGEX_BY_FILETYPE.get(filetype, QUOTES_REQUIRED_DENYLIST_REGEX_TO_GROUP)
     starts = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
 
     def entries(positions: Iterable[int]) -> set[int]:
         return {bisect_right(starts, pos) - 1 for pos in positions}
 
-    # A pattern that matches a line matches the joined text, so plugins with no match there are
-    # skipped outright, and lines are gated only when some plugin is left.
-    ascii_text = joined.isascii()
-    low = joined.lower() if ascii_text else ""
-    plugins = tuple(
-        plugin
-        for plugin, gates in _PLUGIN_GATES
-        if _may_match_any(gates, joined, low if ascii_text else None)
-    )
     token_lines: set[int] = set()
     if plugins:
         token_lines = entries(m.start() for m in _TOKEN_RUN.finditer(joined))
@@ -297,45 +296,47 @@ def scan_lines(
             yield from _filtered(number, line, previous, found, test_file, quoted_only)
 
 
-# Literals every match of a provider pattern contains (one of them), keyed by the exact
-# pattern text, so a pattern that changes upstream simply loses its shortcut. Lower-case
-# entries are for case-insensitive patterns and are looked up in lower-cased text.
-_PATTERN_LITERALS: dict[str, tuple[str, ...]] = {
-    "(?:A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA)[0-9A-Z]{16}": ("A3T", "ABIA", "ACCA", "AKIA", "ASIA"),
+# Cheap necessary conditions for the provider patterns, keyed by the exact pattern text, so a
+# pattern that changes upstream simply loses its shortcut (it is then searched outright).
+# A gate is a sequence of steps that every match passes: a literal the match contains, a tuple
+# of literals one of which it contains, or a probe regex it contains. Literals of
+# case-insensitive patterns are lower case and looked up in the lower-cased text. Steps are
+# memoised per text, so a step shared by several patterns ("sk-", "PRIVATE KEY", the GitLab
+# probe) costs one pass. Patterns that start with a literal are not gated: sre already skips to
+# that literal, so searching them costs no more than a gate would.
+_Step = str | tuple[str, ...] | re.Pattern[str]
+_GITLAB_PROBE = re.compile(r"gl[a-z]{2,5}-")
+_PATTERN_GATES: dict[str, tuple[_Step, ...]] = {
+    "(?:A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA)[0-9A-Z]{16}": (),
     "aws.{0,20}?(?:key|pwd|pw|password|pass|token).{0,20}?[\\'\\\"]([0-9a-zA-Z/+]{40})[\\'\\\"]": (
         "aws",
     ),
-    "AccountKey=[a-zA-Z0-9+\\/=]{88}": ("AccountKey=",),
-    "(ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9_]{36}": ("ghp_", "gho_", "ghu_", "ghs_", "ghr_"),
-    "eyJ[A-Za-z0-9-_=]+\\.[A-Za-z0-9-_=]+\\.?[A-Za-z0-9-_.+/=]*?": ("eyJ",),
+    "AccountKey=[a-zA-Z0-9+\\/=]{88}": (),
+    "(ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9_]{36}": (),
+    "eyJ[A-Za-z0-9-_=]+\\.[A-Za-z0-9-_=]+\\.?[A-Za-z0-9-_.+/=]*?": (),
     "[0-9a-z]{32}-us[0-9]{1,2}": ("-us",),
-    "sk-[A-Za-z0-9-_]*[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}": ("T3BlbkFJ",),
-    "SG\\.[a-zA-Z0-9_-]{22}\\.[a-zA-Z0-9_-]{43}": ("SG.",),
+    "sk-[A-Za-z0-9-_]*[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}": ("sk-", "T3BlbkFJ"),
+    "SG\\.[a-zA-Z0-9_-]{22}\\.[a-zA-Z0-9_-]{43}": (),
     "xox(?:a|b|p|o|s|r)-(?:\\d+-)+[a-z0-9]+": ("xox",),
-    "sq0csp-[0-9A-Za-z\\\\\\-_]{43}": ("sq0csp-",),
+    "sq0csp-[0-9A-Za-z\\\\\\-_]{43}": (),
     "(?:r|s)k_live_[0-9a-zA-Z]{24}": ("k_live_",),
     "(?<![A-Za-z0-9])hf_[A-Za-z0-9]{30,}(?![A-Za-z0-9])": ("hf_",),
-    "sk-ant-[a-z]+\\d*-[A-Za-z0-9_\\-]{32,}": ("sk-ant-",),
-    "sk-(?:proj|svcacct|admin)-[A-Za-z0-9_\\-]{20,}": ("sk-proj-", "sk-svcacct-", "sk-admin-"),
+    "sk-ant-[a-z]+\\d*-[A-Za-z0-9_\\-]{32,}": ("sk-", "sk-ant-"),
+    "sk-(?:proj|svcacct|admin)-[A-Za-z0-9_\\-]{20,}": (
+        "sk-",
+        ("sk-proj-", "sk-svcacct-", "sk-admin-"),
+    ),
     "wandb\\.login\\([^)]*key\\s*=\\s*[\\\"']([0-9a-f]{40})[\\\"']": ("wandb.login(",),
-    "(glpat|gldt|glft|glsoat|glrt)-[A-Za-z0-9_\\-]{20,50}(?!\\w)": (
-        "glpat-",
-        "gldt-",
-        "glft-",
-        "glsoat-",
-        "glrt-",
-    ),
-    "GR1348941[A-Za-z0-9_\\-]{20,50}(?!\\w)": ("GR1348941",),
-    "glcbt-([0-9a-fA-F]{2}_)?[A-Za-z0-9_\\-]{20,50}(?!\\w)": ("glcbt-",),
-    "glimt-[A-Za-z0-9_\\-]{25}(?!\\w)": ("glimt-",),
-    "glptt-[A-Za-z0-9_\\-]{40}(?!\\w)": ("glptt-",),
-    "glagent-[A-Za-z0-9_\\-]{50,1024}(?!\\w)": ("glagent-",),
-    "gloas-[A-Za-z0-9_\\-]{64}(?!\\w)": ("gloas-",),
-    "pypi-AgEIcHlwaS5vcmc[A-Za-z0-9-_]{70,}": ("pypi-AgEIcHlwaS5vcmc",),
-    "pypi-AgENdGVzdC5weXBpLm9yZw[A-Za-z0-9-_]{70,}": ("pypi-AgENdGVzdC5weXBpLm9yZw",),
-    "://[^:/\\?\\#\\[\\]@!\\$\\&'\\(\\)\\*\\+,;=\\s]+:([^:/\\?\\#\\[\\]@!\\$\\&'\\(\\)\\*\\+,;=\\s]+)@": (
-        "://",
-    ),
+    "(glpat|gldt|glft|glsoat|glrt)-[A-Za-z0-9_\\-]{20,50}(?!\\w)": (_GITLAB_PROBE,),
+    "GR1348941[A-Za-z0-9_\\-]{20,50}(?!\\w)": (),
+    "glcbt-([0-9a-fA-F]{2}_)?[A-Za-z0-9_\\-]{20,50}(?!\\w)": (_GITLAB_PROBE, "glcbt-"),
+    "glimt-[A-Za-z0-9_\\-]{25}(?!\\w)": (_GITLAB_PROBE, "glimt-"),
+    "glptt-[A-Za-z0-9_\\-]{40}(?!\\w)": (_GITLAB_PROBE, "glptt-"),
+    "glagent-[A-Za-z0-9_\\-]{50,1024}(?!\\w)": (_GITLAB_PROBE, "glagent-"),
+    "gloas-[A-Za-z0-9_\\-]{64}(?!\\w)": (_GITLAB_PROBE, "gloas-"),
+    "pypi-AgEIcHlwaS5vcmc[A-Za-z0-9-_]{70,}": ("pypi-AgE",),
+    "pypi-AgENdGVzdC5weXBpLm9yZw[A-Za-z0-9-_]{70,}": ("pypi-AgE",),
+    "://[^:/\\?\\#\\[\\]@!\\$\\&'\\(\\)\\*\\+,;=\\s]+:([^:/\\?\\#\\[\\]@!\\$\\&'\\(\\)\\*\\+,;=\\s]+)@": (),
     "\\/\\/.+\\/:_authToken=\\s*((npm_.+)|([A-Fa-f0-9-]{36})).*": (":_authToken=",),
     "https://hooks\\.slack\\.com/services/T[a-zA-Z0-9_]+/B[a-zA-Z0-9_]+/[a-zA-Z0-9_]+": (
         "hooks.slack.com",
@@ -343,32 +344,49 @@ _PATTERN_LITERALS: dict[str, tuple[str, ...]] = {
     "[\\\"']username[\\\"']\\s*:\\s*[\\\"'][^\\\"']+[\\\"']\\s*,\\s*[\\\"']key[\\\"']\\s*:\\s*[\\\"']([0-9a-f]{32})[\\\"']": (
         "username",
     ),
-    "\\d{8,10}:[0-9A-Za-z_-]{35}": (":",),
-    "[MNO][a-zA-Z\\d_-]{23,25}\\.[a-zA-Z\\d_-]{6}\\.[a-zA-Z\\d_-]{27}": (".",),
-    "AC[a-z0-9]{32}": ("AC",),
-    "SK[a-z0-9]{32}": ("SK",),
+    # no literal at all: probe for the part after the first fixed character instead (sre skips
+    # to the ":" or "." and then fails within a few characters on ordinary code)
+    "\\d{8,10}:[0-9A-Za-z_-]{35}": (re.compile(r":[0-9A-Za-z_-]{35}"),),
+    "[MNO][a-zA-Z\\d_-]{23,25}\\.[a-zA-Z\\d_-]{6}\\.[a-zA-Z\\d_-]{27}": (
+        re.compile(r"\.[a-zA-Z\d_-]{6}\.[a-zA-Z\d_-]{27}"),
+    ),
+    "AC[a-z0-9]{32}": (),
+    "SK[a-z0-9]{32}": (),
 }
 
 
-def _literals(pattern: str) -> tuple[str, ...]:
-    """What ``_PATTERN_LITERALS`` says; a pattern with no special characters (the private-key
-    headers) is its own literal; otherwise "", which every text contains."""
-    if pattern in _PATTERN_LITERALS:
-        return _PATTERN_LITERALS[pattern]
-    if re.fullmatch(r"[A-Za-z0-9 -]+", pattern):
-        return (pattern,)
-    return ("",)
+def _gate(pattern: str) -> tuple[_Step, ...]:
+    """What ``_PATTERN_GATES`` says; the private-key headers (plain text) are grouped behind
+    "PRIVATE KEY" when they contain it; any other pattern is searched outright."""
+    if pattern in _PATTERN_GATES:
+        return _PATTERN_GATES[pattern]
+    if re.fullmatch(r"[A-Za-z0-9 -]+", pattern) and "PRIVATE KEY" in pattern:
+        return ("PRIVATE KEY",)
+    return ()
 
 
-# Per plugin: its patterns with the literals they need and whether to look in lower case.
-_Gate = tuple[re.Pattern[str], tuple[str, ...], bool]
+# Every distinct (lower case?, step) once, so a text's step results fit in a list by index.
+_STEPS: list[tuple[bool, _Step]] = []
+
+
+def _step_indexes(steps: tuple[_Step, ...], lower: bool) -> tuple[int, ...]:
+    indexes = []
+    for step in steps:
+        if (lower, step) not in _STEPS:
+            _STEPS.append((lower, step))
+        indexes.append(_STEPS.index((lower, step)))
+    return tuple(indexes)
+
+
+# Per plugin: its patterns with the indexes of their gate steps and whether they ignore case.
+_Gate = tuple[re.Pattern[str], tuple[int, ...], bool]
 _PLUGIN_GATES: tuple[tuple[Any, tuple[_Gate, ...]], ...] = tuple(
     (
         plugin,
         tuple(
             (
                 regex,
-                _literals(regex.pattern),
+                _step_indexes(_gate(regex.pattern), bool(regex.flags & re.IGNORECASE)),
                 bool(regex.flags & re.IGNORECASE),
             )
             for regex in plugin.denylist
@@ -378,22 +396,42 @@ _PLUGIN_GATES: tuple[tuple[Any, tuple[_Gate, ...]], ...] = tuple(
 )
 
 
-def _may_match_any(gates: tuple[_Gate, ...], text: str, low: str | None) -> bool:
-    """Does any pattern search ``text`` successfully? Skips the regex when a needed literal is absent.
+def _passes(index: int, text: str, low: str) -> bool:
+    lower, step = _STEPS[index]
+    where = low if lower else text
+    if isinstance(step, str):
+        return step in where
+    if isinstance(step, tuple):
+        return any(literal in where for literal in step)
+    return step.search(where) is not None
+
+
+def _plugins_for(text: str, low: str | None) -> tuple[Any, ...]:
+    """The provider plugins with a pattern that searches ``text`` successfully.
 
     ``low`` is ``text.lower()`` for ASCII text, else None: case-insensitive matching also pairs
-    ASCII letters with a few other characters (the Kelvin sign, the long s), so their literal
-    test is only trusted on ASCII text.
+    ASCII letters with a few other characters (the Kelvin sign, the long s), so the gates of
+    case-insensitive patterns are only trusted on ASCII text.
     """
-    for regex, literals, lower in gates:
-        if lower:
-            if low is not None and not any(literal in low for literal in literals):
-                continue
-        elif not any(literal in text for literal in literals):
-            continue
-        if regex.search(text):
-            return True
-    return False
+    seen: list[bool | None] = [None] * len(_STEPS)
+    found = []
+    for plugin, gates in _PLUGIN_GATES:
+        for regex, steps, lower in gates:
+            if low is not None or not lower:
+                for index in steps:
+                    passed = seen[index]
+                    if passed is None:
+                        passed = seen[index] = _passes(index, text, low or "")
+                    if not passed:
+                        break
+                else:
+                    if regex.search(text):
+                        found.append(plugin)
+                        break
+            elif regex.search(text):
+                found.append(plugin)
+                break
+    return tuple(found)
 
 
 def _find_all(text: str, literal: str) -> Iterator[int]:
@@ -401,14 +439,6 @@ def _find_all(text: str, literal: str) -> Iterator[int]:
     while pos >= 0:
         yield pos
         pos = text.find(literal, pos + 1)
-
-
-def _may_hold_token(line: str) -> bool:
-    """Cheap gate for the provider plugins: every format they match is either a URL with
-    credentials, a private-key header, or contains a run of at least 16 token characters."""
-    return (
-        "://" in line or "PRIVATE KEY" in line or "PuTTY" in line or bool(_TOKEN_RUN.search(line))
-    )
 
 
 def _whole_token(plugin: Any, line: str, value: str) -> str:
