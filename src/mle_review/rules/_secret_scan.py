@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any
@@ -240,9 +240,26 @@ def scan_lines(
     pattern that matches a line also matches the joined text.
     """
     pairs = list(lines)
-    if not pairs:
+    yield from _scan([number for number, _line in pairs], [line for _number, line in pairs],
+                     suffix, test_file, quoted_only)  # fmt: skip
+
+
+def scan_text(
+    lines: Sequence[str], suffix: str, test_file: bool, quoted_only: bool
+) -> Iterator[SecretHit]:
+    """``scan_lines`` for a whole file's lines numbered from 1, without building the pairs."""
+    yield from _scan(None, lines, suffix, test_file, quoted_only)
+
+
+def _scan(
+    numbers: Sequence[int] | None,
+    texts: Sequence[str],
+    suffix: str,
+    test_file: bool,
+    quoted_only: bool,
+) -> Iterator[SecretHit]:
+    if not texts:
         return
-    texts = [line for _number, line in pairs]
     joined = "\n".join(texts)
     # A pattern that matches a line matches the joined text, so plugins with no match there are
     # skipped outright, and lines are gated only when some plugin is left.
@@ -276,7 +293,8 @@ def scan_lines(
             i for i, t in enumerate(lowered) if any(stem in t for stem in _TOKEN_STEMS)
         }
     for i in sorted(token_lines | keyword_lines | assignment_lines):
-        number, line = pairs[i]
+        number = numbers[i] if numbers is not None else i + 1
+        line = texts[i]
         if len(line) > _MAX_LINE:
             continue
         found: dict[str, str] = {}

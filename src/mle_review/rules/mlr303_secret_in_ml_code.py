@@ -103,14 +103,14 @@ class SecretInMLCode(Rule):
     def check_module(self, ctx: ModuleContext) -> Iterator[Hit]:
         if ctx.notebook is not None:
             return  # the notebook's raw JSON (sources and outputs) is scanned in check_text
-        from mle_review.rules._secret_scan import scan_lines
+        from mle_review.rules._secret_scan import scan_text
 
         test_file = bool(_TEST_PATH.search(ctx.path))
-        hits = scan_lines(enumerate(ctx.lines, start=1), ".py", test_file, True)
+        hits = scan_text(ctx.lines, ".py", test_file, True)
         yield from _to_hits(hits, "source code", raw=False)
 
     def check_text(self, ctx: TextContext) -> Iterator[Hit]:
-        from mle_review.rules._secret_scan import notebook_strings, scan_lines
+        from mle_review.rules._secret_scan import notebook_strings, scan_lines, scan_text
 
         test_file = bool(_TEST_PATH.search(ctx.path))
         if ctx.notebook is not None:
@@ -132,7 +132,7 @@ class SecretInMLCode(Rule):
             return
         if name.startswith(".env") or name.endswith(".env"):
             suffix = ".env"
-        hits = scan_lines(enumerate(ctx.lines, start=1), suffix, test_file, suffix == ".json")
+        hits = scan_text(ctx.lines, suffix, test_file, suffix == ".json")
         yield from _to_hits(hits, "a configuration file", raw=False)
 
 
