@@ -61,6 +61,17 @@ def _add_common(p: argparse.ArgumentParser, formats: Sequence[str], default_form
         "--output", "-o", type=Path, help="write the report to this file instead of stdout"
     )
     p.add_argument("--no-color", action="store_true", help="never colour text output")
+    add_jobs_argument(p)
+
+
+def add_jobs_argument(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        metavar="N",
+        help="processes that run rules (default: one per core on big scans; 1 = no workers)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -114,6 +125,8 @@ def resolve_config(args: argparse.Namespace, root: Path) -> Config:
         overrides["fail-on"] = args.fail_on
     if getattr(args, "min_confidence", None):
         overrides["min-confidence"] = args.min_confidence
+    if getattr(args, "jobs", None) is not None:
+        overrides["jobs"] = args.jobs
     return config_from_dict(overrides, "command line")
 
 

@@ -80,6 +80,8 @@ class Config(BaseModel):
     fail_on: FailOn = Field(default="high", alias="fail-on")
     min_confidence: Confidence = Field(default=Confidence.LOW, alias="min-confidence")
     max_file_size: int = Field(default=2_000_000, alias="max-file-size", gt=0)
+    # Processes that run rules: 0 picks one per core (at most 4) on big scans.
+    jobs: int = Field(default=0, ge=0, le=64)
     rule_options: dict[str, dict[str, object]] = Field(default_factory=dict, alias="rule-options")
     review: ReviewConfig = Field(default_factory=ReviewConfig)
     llm: LlmSettings = Field(default_factory=LlmSettings)

@@ -78,6 +78,9 @@ def add_parser(sub: Any) -> None:
     p.add_argument(
         "--repo-url", help="https://github.com/OWNER/REPO, to link file:line in markdown"
     )
+    from mle_review.cli import add_jobs_argument
+
+    add_jobs_argument(p)
     p.add_argument(
         "--output", "-o", type=Path, help="write the report to this file instead of stdout"
     )
