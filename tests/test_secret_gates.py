@@ -71,15 +71,11 @@ def _sample(parsed: Any, rng: random.Random) -> str:
     return "".join(out)
 
 
-_PATTERNS = [
-    (plugin, regex) for plugin, gates in _PLUGIN_GATES for regex, _steps, _lower in gates
-]
+_PATTERNS = [(plugin, regex) for plugin, gates in _PLUGIN_GATES for regex, _steps, _lower in gates]
 
 
 def _ungated(text: str) -> tuple[Any, ...]:
-    return tuple(
-        plugin for plugin, gates in _PLUGIN_GATES if any(g[0].search(text) for g in gates)
-    )
+    return tuple(plugin for plugin, gates in _PLUGIN_GATES if any(g[0].search(text) for g in gates))
 
 
 @pytest.mark.parametrize("index", range(len(_PATTERNS)))

@@ -11,6 +11,7 @@ import ast
 import re
 import weakref
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Generic, TypeVar
 
@@ -50,7 +51,13 @@ CONFIG_ROOTS = re.compile(
 
 
 def path_parts(path: str) -> list[str]:
-    return [p for p in PurePosixPath(path).parts if p not in ("", ".")]
+    return list(_path_parts(path))
+
+
+@lru_cache(maxsize=4096)
+def _path_parts(path: str) -> tuple[str, ...]:
+    """Several rules ask about the same file's folders; PurePosixPath parsing is slow."""
+    return tuple(p for p in PurePosixPath(path).parts if p not in ("", "."))
 
 
 def _under_own_project(path: str, project: ProjectContext, marker_index: int) -> bool:
@@ -59,14 +66,24 @@ def _under_own_project(path: str, project: ProjectContext, marker_index: int) ->
     A self-contained project kept in ``examples/churn/`` (with its own
     requirements) is real code of that project, not a usage snippet.
     """
-    parts = path_parts(path)[:-1]
+    parts = _path_parts(path)[:-1]
     dirs = set(project.requirements_by_dir) | set(project.lock_dirs)
     return any("/".join(parts[:end]) in dirs for end in range(marker_index + 1, len(parts) + 1))
 
 
 def is_example_code(ctx: ModuleContext) -> bool:
-    """Code under examples/demo/docs folders (unless it is a project of its own there)."""
-    parts = path_parts(ctx.path)
+    """Code under examples/demo/docs folders (unless it is a project of its own there).
+
+    Asked by several rules about each module, so the answer is kept for the latest module."""
+    memo = _EXAMPLE_CODE.of(ctx)
+    known = memo.get("example")
+    if known is None:
+        known = memo["example"] = _is_example_code(ctx)
+    return known
+
+
+def _is_example_code(ctx: ModuleContext) -> bool:
+    parts = _path_parts(ctx.path)
     name = parts[-1] if parts else ""
     if name.startswith(("example_", "demo_")) or name in ("example.py", "demo.py"):
         return True
@@ -91,7 +108,7 @@ def in_dirs(path: str, names: frozenset[str], project: ProjectContext | None = N
     With ``project``, a folder that holds a project of its own (a dependency or lock file at or
     below it, e.g. ``examples/`` with its own requirements) does not count.
     """
-    for i, part in enumerate(path_parts(path)[:-1]):
+    for i, part in enumerate(_path_parts(path)[:-1]):
         if part.lower() in names and (project is None or not _under_own_project(path, project, i)):
             return True
     return False
@@ -256,6 +273,7 @@ class LatestMemo(Generic[_K, _V]):
 
 
 _SCOPE_OF: LatestMemo[ast.AST, ast.AST] = LatestMemo()
+_EXAMPLE_CODE: LatestMemo[str, bool] = LatestMemo()
 _WALK_ORDER: LatestMemo[ast.AST, tuple[int, tuple[int, ...]]] = LatestMemo()
 
 

@@ -229,6 +229,12 @@ ESTIMATORS: dict[str, Estimator] = {
     "SMOTEENN": _RESAMPLE,
 }
 _ESTIMATOR_PACKAGES = ("sklearn.", "imblearn.")
+# Top-level packages of every qualified name ``_classify`` can report.
+_DRAW_TOPS = frozenset(
+    {"random", "numpy"}
+    | {name.partition(".")[0] for name in (*TORCH_DRAWS, *TORCH_LOADERS, *TF_DRAWS)}
+    | {package.partition(".")[0] for package in _ESTIMATOR_PACKAGES}
+)
 
 
 @dataclass(frozen=True)
@@ -313,7 +319,12 @@ class UnseededRandomness(Rule):
     def check_module(self, ctx: ModuleContext) -> Iterator[Hit]:
         if ctx.is_test or not ctx.has_role(Role.TRAINING, Role.EVALUATION):
             return
-        draws = [(call, draw) for call in ctx.calls if (draw := _classify(ctx, call)) is not None]
+        names = ctx.imports.names
+        draws = [
+            (call, draw)
+            for call in ctx.calls
+            if _may_draw(call, names) and (draw := _classify(ctx, call)) is not None
+        ]
         if not draws:
             return
         seeded = seeded_libraries(ctx)
@@ -424,6 +435,21 @@ def _seeded_by_importers(ctx: ModuleContext) -> set[str]:
 def _shown(call: ast.Call) -> str:
     text = ast.unparse(call.func)
     return text if len(text) <= 60 else text.rsplit(".", 1)[-1]
+
+
+def _may_draw(call: ast.Call, imported: dict[str, str]) -> bool:
+    """Can ``_classify`` find a draw here? Its branches need a qualified name in one of the
+    random libraries (the callee chain starts at a name imported from one) or a ``.sample``
+    call; testing that costs far less than resolving the name for every call of the file."""
+    func = call.func
+    root: ast.expr = func
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    if isinstance(root, ast.Name):
+        target = imported.get(root.id)
+        if target is not None and target.partition(".")[0] in _DRAW_TOPS:
+            return True
+    return isinstance(func, ast.Attribute) and func.attr == "sample"
 
 
 def _classify(ctx: ModuleContext, call: ast.Call) -> _Draw | None:

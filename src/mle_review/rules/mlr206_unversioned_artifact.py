@@ -133,12 +133,19 @@ class UnversionedArtifact(Rule):
             ctx.path, exploratory_globs(ctx.config.rule_options.get("MLR204")), ctx.project
         ):
             return
+        # locals that name something in a package _save_target matches
+        save_locals = {
+            local
+            for local, target in ctx.imports.names.items()
+            if target.partition(".")[0] in _SAVE_PACKAGES
+        }
+        if not save_locals and "save" not in ctx.source:
+            return  # no such name and no `.save*` method: no call can be a save target
         constants = module_constants(ctx.tree)
         metadata: list[_MetadataWrite] | None = None  # both looked up once a fixed save is found
         dvc_outputs: set[str] | None = None
-        heads = {local: target.split(".")[0] for local, target in ctx.imports.names.items()}
         for call in ctx.calls:
-            if not _may_save(call, heads):
+            if not _may_save(call, save_locals):
                 continue
             found = self._save_target(ctx, call)
             if found is None:
@@ -263,17 +270,21 @@ _SAVE_PACKAGES = frozenset(
 _SAVE_METHODS = frozenset({"save_model", "save_pretrained", "save"})
 
 
-def _may_save(call: ast.Call, heads: dict[str, str]) -> bool:
+def _may_save(call: ast.Call, save_locals: set[str]) -> bool:
     """Cheap necessary condition for ``_save_target``: one of its methods, or a call whose
-    qualified name starts in one of the packages it matches (``heads``: import targets' first
-    segment by local name)."""
+    qualified name starts in one of the packages it matches (``save_locals``: the local names
+    imported from those packages)."""
     func = call.func
-    if isinstance(func, ast.Attribute) and func.attr in _SAVE_METHODS:
-        return True
-    node: ast.expr = func
-    while isinstance(node, ast.Attribute):
-        node = node.value
-    return isinstance(node, ast.Name) and heads.get(node.id) in _SAVE_PACKAGES
+    if isinstance(func, ast.Attribute):
+        if func.attr in _SAVE_METHODS:
+            return True
+        if not save_locals:
+            return False
+        node: ast.expr = func.value
+        while isinstance(node, ast.Attribute):
+            node = node.value
+        return isinstance(node, ast.Name) and node.id in save_locals
+    return isinstance(func, ast.Name) and func.id in save_locals
 
 
 def _opener_path(opener: ast.Call) -> ast.expr | None:

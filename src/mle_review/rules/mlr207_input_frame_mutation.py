@@ -6,6 +6,7 @@ import ast
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import chain
 
 from mle_review.engine.astutil import walk_scope
 from mle_review.engine.context import ModuleContext, dotted_name
@@ -137,10 +138,18 @@ class InputFrameMutation(Rule):
     def check_module(self, ctx: ModuleContext) -> Iterator[Hit]:
         if ctx.is_test or not ctx.functions or is_example_code(ctx):
             return
+        mutated = _mutated_roots(ctx)
+        if not mutated:
+            return
         pandas = ctx.imports.imports_any("pandas", "modin", "databricks.koalas", "pyspark.pandas")
         found: list[tuple[ast.AST, Hit]] = []
         for func in ctx.functions:
-            params = list(_frame_params(func, pandas))
+            args = func.args
+            if not any(
+                a.arg in mutated for a in chain(args.posonlyargs, args.args, args.kwonlyargs)
+            ):
+                continue
+            params = [p for p in _frame_params(func, pandas) if p[0] in mutated]
             if not params:
                 continue
             if _DOCUMENTED_INPLACE.search(func.name) or _DOCUMENTED_INPLACE.search(
@@ -168,6 +177,32 @@ class InputFrameMutation(Rule):
             found.sort(key=lambda pair: walk_order(ctx, pair[0]))
         for _func, hit in found:
             yield hit
+
+
+def _mutated_roots(ctx: ModuleContext) -> set[str]:
+    """The names any statement of the module may mutate: the root of an assigned or deleted
+    subscript/attribute target, or of a called method. ``_first_mutation`` only reports such
+    statements, so functions with no parameter among them are skipped."""
+    roots: set[str] = set()
+    for assign in ctx.nodes(ast.Assign):
+        for target in assign.targets:
+            if not isinstance(target, ast.Name):
+                roots.add(root_name(target) or "")
+    for aug in ctx.nodes(ast.AugAssign):
+        if not isinstance(aug.target, ast.Name):
+            roots.add(root_name(aug.target) or "")
+    for ann in ctx.nodes(ast.AnnAssign):
+        if not isinstance(ann.target, ast.Name):
+            roots.add(root_name(ann.target) or "")
+    for delete in ctx.nodes(ast.Delete):
+        for target in delete.targets:
+            roots.add(root_name(target) or "")
+    for expr in ctx.nodes(ast.Expr):
+        value = expr.value
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
+            roots.add(root_name(value.func) or "")
+    roots.discard("")
+    return roots
 
 
 def _annotation_text(node: ast.expr | None) -> str:
