@@ -170,6 +170,23 @@ def _copy_facts(src: Facts, dst: Facts) -> None:
 
 
 _NONE_CONST = Val()
+# methods with effects on receivers that are not frames, or whose name alone decides a path
+_EFFECT_METHODS = word_set("add append insert extend update setdefault backward index")
+
+
+def _inert_qualified(q: str) -> bool:
+    """An imported function or class whose call :meth:`Interpreter.call_qualified` only wraps.
+
+    Classes and functions with a spec (estimators, loaders, splits, metrics, merges) record
+    events; everything else becomes an opaque value, a fresh object nobody keeps, or nothing.
+    """
+    if class_spec(q) is not None:
+        return False
+    fs = function_spec(q)
+    if fs is not None and fs.kind is not Fn.SINK:
+        return False
+    root, _, _ = q.partition(".")
+    return root != "builtins" or q.rsplit(".", 1)[-1] not in CHOICE_BUILTINS
 
 
 class _Abort(Exception):
@@ -260,6 +277,10 @@ class Interpreter:
         self.param_examples: dict[str, Val] = {}
         self.attr_cache: dict[ast.ClassDef, Env] = {}
         self.column_fits: dict[tuple[int, str], frozenset[int]] = {}
+        # ``a.b.c`` of each Name/Attribute node: a call's receiver and the attribute itself ask twice
+        self.dotted: dict[ast.AST, str | None] = {}
+        self.consts: dict[tuple[type, object], Val] = {}
+        self.refs: dict[str, Val] = {}  # names not bound in the environment: imports or unknown
 
     # ------------------------------------------------------------------ driver
 
@@ -360,6 +381,13 @@ class Interpreter:
                     _copy_facts(u.facts, tok.facts)
         return Val(rows=frozenset({tok}), tags=frozenset({"opaque", "param"}))
 
+    def dn(self, node: ast.AST) -> str | None:
+        """:func:`dotted_name`, computed once per node."""
+        if node in self.dotted:
+            return self.dotted[node]
+        key = self.dotted[node] = dotted_name(node)
+        return key
+
     def tick(self) -> None:
         self.steps += 1
         if self.steps > _MAX_STEPS:
@@ -368,10 +396,14 @@ class Interpreter:
     # ------------------------------------------------------------------ statements
 
     def exec_block(self, stmts: list[ast.stmt], env: Env) -> str:
+        handlers = _STMT_HANDLERS
         for stmt in stmts:
-            status = self.exec_stmt(stmt, env)
-            if status != "normal":
-                return status
+            self.stmt_line = stmt.lineno
+            handler = handlers.get(type(stmt))
+            if handler is not None:
+                status = handler(self, stmt, env)
+                if status != "normal":
+                    return status
         return "normal"
 
     def exec_stmt(self, s: ast.stmt, env: Env) -> str:
@@ -380,13 +412,160 @@ class Interpreter:
         return handler(self, s, env) if handler is not None else "normal"
 
     def _st_expr(self, s: ast.Expr, env: Env) -> str:
-        self.ev(s.value, env)
+        value = s.value
+        if type(value) is ast.Call:
+            # ``print(...)``, ``parser.add_argument(...)``, ``np.random.seed(...)``: a call whose
+            # evaluation provably records nothing and whose result is dropped is only counted
+            steps = self.inert_call_steps(value, env)
+            if steps >= 0:
+                self.steps += steps
+                if self.steps > _MAX_STEPS:
+                    raise _Abort
+                return "normal"
+        self.ev(value, env)
         return "normal"
+
+    # ------------------------------------------------------------------ statements with no effect
+
+    def inert_steps(self, node: ast.expr, env: Env) -> int:
+        """Evaluation steps of ``node`` when evaluating it cannot change anything, else -1.
+
+        "Anything" is the environment, the recorded events and the facts on row tokens: the
+        expressions accepted here only build values. The count is the number of :meth:`ev`
+        calls the evaluation would make, so the step budget is spent exactly as before.
+        """
+        kind = type(node)
+        if kind is ast.Constant or kind is ast.Name or kind is ast.Lambda:
+            return 1
+        if kind is ast.Attribute:
+            return self.inert_chain(node, env)[0]  # type: ignore[arg-type]
+        if kind is ast.JoinedStr or kind is ast.BoolOp:
+            subs: list[ast.expr] = node.values  # type: ignore[attr-defined]
+        elif kind is ast.FormattedValue or kind is ast.Starred:
+            subs = [node.value]  # type: ignore[attr-defined]
+        elif kind is ast.Tuple or kind is ast.List or kind is ast.Set:
+            subs = [e.value if type(e) is ast.Starred else e for e in node.elts]  # type: ignore[attr-defined]
+        elif kind is ast.Dict:
+            subs = [*node.values, *(k for k in node.keys if k is not None)]  # type: ignore[attr-defined]
+        elif kind is ast.BinOp:
+            subs = [node.left, node.right]  # type: ignore[attr-defined]
+        elif kind is ast.UnaryOp:
+            subs = [node.operand]  # type: ignore[attr-defined]
+        elif kind is ast.Compare:
+            subs = [node.left, *node.comparators]  # type: ignore[attr-defined]
+        elif kind is ast.IfExp:
+            subs = [node.test, node.body, node.orelse]  # type: ignore[attr-defined]
+        elif kind is ast.Call:
+            return self.inert_call_steps(node, env)  # type: ignore[arg-type]
+        else:
+            return -1
+        total = 1
+        for sub in subs:
+            n = self.inert_steps(sub, env)
+            if n < 0:
+                return -1
+            total += n
+        return total
+
+    def inert_chain(self, node: ast.Name | ast.Attribute, env: Env) -> tuple[int, Val | None]:
+        """Steps and value of a name or attribute chain, when reading it touches no row facts.
+
+        :meth:`attribute` notes column names and parsed dates on rows it reads attributes of,
+        so a chain is inert only up to the first frame. The value is None when it is some
+        non-row value this check does not reconstruct.
+        """
+        chain: list[ast.Attribute] = []
+        cur: ast.expr = node
+        while type(cur) is ast.Attribute:
+            chain.append(cur)
+            cur = cur.value
+        if type(cur) is not ast.Name:
+            return -1, None
+        # the longest prefix bound in the environment is read as it is
+        for depth, attr_node in enumerate(chain):
+            key = self.dn(attr_node)
+            if key is not None and key in env:
+                if depth == 0:
+                    return 1, env[key]
+                base = env[key]
+                rest = chain[:depth]
+                break
+        else:
+            name = cur.id
+            bound = env.get(name)
+            if bound is None:
+                q = self.ctx.imports.names.get(name)
+                bound = Val(ref=q) if q is not None else UNKNOWN
+            base = bound
+            rest = chain
+        if not rest:
+            return 1, base
+        if base.rows:
+            return -1, None
+        steps = len(rest) + 1
+        if base.ref is not None:
+            return steps, Val(ref=".".join([base.ref, *(a.attr for a in reversed(rest))]))
+        return steps, None
+
+    def inert_call_steps(self, node: ast.Call, env: Env) -> int:
+        """:meth:`inert_steps` for a call: only callees whose handling records nothing."""
+        f = node.func
+        total = 1
+        for a in node.args:
+            n = self.inert_steps(a.value if type(a) is ast.Starred else a, env)
+            if n < 0:
+                return -1
+            total += n
+        for kw in node.keywords:
+            n = self.inert_steps(kw.value, env)
+            if n < 0:
+                return -1
+            total += n
+        if type(f) is ast.Name:
+            name = f.id
+            if name in env:
+                return -1  # a local function, class or object: followed, not inert
+            q = self.ctx.imports.names.get(name)
+            if q is None:
+                return total + 1 if name not in CHOICE_BUILTINS else -1
+            return total + 1 if _inert_qualified(q) else -1
+        if type(f) is not ast.Attribute:
+            return -1
+        recv_node = f.value
+        if type(recv_node) is not ast.Name and type(recv_node) is not ast.Attribute:
+            return -1
+        n, recv = self.inert_chain(recv_node, env)
+        if n < 0:
+            return -1
+        total += n
+        key = self.dn(recv_node)
+        if recv is not None and recv.ref is not None and key not in env:
+            return total if _inert_qualified(f"{recv.ref}.{f.attr}") else -1
+        return total if self.inert_method(recv, f.attr) else -1
+
+    def inert_method(self, recv: Val | None, name: str) -> bool:
+        """``recv.name(...)`` goes down a path of :meth:`call_method` that records nothing."""
+        if name in _EFFECT_METHODS or name in OBJECT_METHODS or name in CHOICE_METHODS:
+            return False
+        if recv is None:
+            return True  # a non-row attribute value: objects' plain methods and influence only
+        if recv.rows or "self" in recv.tags or "groupby" in recv.tags:
+            return False
+        return not ("container" in recv.tags or recv.elem is not None or recv.items is not None)
 
     def _st_assign(self, s: ast.Assign, env: Env) -> str:
         val = self.ev(s.value, env)
         for target in s.targets:
-            self.assign(target, val, env, s.value)
+            if type(target) is ast.Name:  # the common case of :meth:`assign`, without the dispatch
+                name = target.id
+                if val.rows:
+                    self.name_value(name, val)
+                env[name] = val
+                for o in val.objs:
+                    if not o.label:
+                        o.label = name
+            else:
+                self.assign(target, val, env, s.value)
         return "normal"
 
     def _st_annassign(self, s: ast.AnnAssign, env: Env) -> str:
@@ -476,8 +655,21 @@ class Interpreter:
             env.clear()
             env.update(live[0])
             return
+        if len(live) == 2:
+            # the common case (two branches): most bindings are the very same value on both sides
+            a, b = live
+            merged: Env = dict(a)
+            for k, v in b.items():
+                mine = merged.get(k)
+                if mine is None:
+                    merged[k] = v
+                elif mine is not v:
+                    merged[k] = join(mine, v)
+            env.clear()
+            env.update(merged)
+            return
         keys = set().union(*live)
-        merged: Env = {}
+        merged = {}
         for k in keys:
             vals = [e[k] for e in live if k in e]
             merged[k] = vals[0] if all(v is vals[0] for v in vals) else join_all(vals)
@@ -605,6 +797,8 @@ class Interpreter:
 
     def name_value(self, name: str, val: Val) -> None:
         """Give fresh row sets the role and label their variable name suggests."""
+        if not val.rows:
+            return
         role = role_from_name(name)
         for t in val.rows:
             if t.line != self.stmt_line:
@@ -705,13 +899,24 @@ class Interpreter:
         kind = type(node)
         if kind is ast.Name:
             name = node.id  # type: ignore[attr-defined]
-            if name in env:
-                return env[name]
-            q = self.ctx.imports.names.get(name)
-            return Val(ref=q) if q is not None else UNKNOWN
+            found = env.get(name)
+            if found is not None:
+                return found
+            ref = self.refs.get(name)
+            if ref is None:
+                q = self.ctx.imports.names.get(name)
+                ref = self.refs[name] = Val(ref=q) if q is not None else UNKNOWN
+            return ref
         if kind is ast.Constant:
             value = node.value  # type: ignore[attr-defined]
-            return _NONE_CONST if value is None else Val(const=value)
+            if value is None:
+                return _NONE_CONST
+            # values are immutable: one per constant (keyed by type, as 1 == 1.0 == True)
+            ckey = (type(value), value)
+            cval = self.consts.get(ckey)
+            if cval is None:
+                cval = self.consts[ckey] = Val(const=value)
+            return cval
         handler = _EXPR_HANDLERS.get(kind)
         return handler(self, node, env) if handler is not None else UNKNOWN
 
@@ -888,7 +1093,7 @@ class Interpreter:
     # ------------------------------------------------------------------ attributes and subscripts
 
     def attribute(self, node: ast.Attribute, env: Env) -> Val:
-        key = dotted_name(node)
+        key = self.dn(node)
         if key is not None and key in env:
             return env[key]
         recv = self.ev(node.value, env)
@@ -1189,9 +1394,9 @@ class Interpreter:
     def call(self, node: ast.Call, env: Env) -> Val:
         f = node.func
         if isinstance(f, ast.Attribute):
-            key = dotted_name(f.value)
+            key = self.dn(f.value)
             if key is None and isinstance(f.value, ast.Subscript):
-                base_key = dotted_name(f.value.value)
+                base_key = self.dn(f.value.value)
                 key = f"{base_key}[]" if base_key is not None else None
             recv = self.ev(f.value, env)
             args, kwargs = self.eval_args(node, env)

@@ -10,6 +10,7 @@ runs once for all six rules.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 
 from mle_review.analysis.dataflow import Analysis, analyse
@@ -65,11 +66,14 @@ _TRIGGERS = (
 )
 
 
+_TRIGGER_RE = re.compile("|".join(re.escape(t) for t in _TRIGGERS))
+_UNSET: object = object()
+
+
 def relevant(ctx: ModuleContext) -> bool:
     if ctx.is_test:
         return False
-    src = ctx.source
-    return any(t in src for t in _TRIGGERS)
+    return _TRIGGER_RE.search(ctx.source) is not None
 
 
 _LEAK_CACHE: dict[int, tuple[ModuleContext, dict[str, list[Leak]]]] = {}
@@ -100,6 +104,11 @@ def _all_leaks(ctx: ModuleContext, a: Analysis) -> dict[str, list[Leak]]:
         "MLR105": q.group_split_leak(),
         "MLR106": q.point_in_time_join(),
     }
+
+
+def _ordered(rows: frozenset[Token]) -> list[Token]:
+    """Row sets in creation order: the evidence a message quotes must not depend on memory addresses."""
+    return sorted(rows, key=lambda t: t.id) if len(rows) > 1 else list(rows)
 
 
 def _role(rows: frozenset[Token]) -> str | None:
@@ -152,6 +161,9 @@ class _Queries:
         self.a = a
         self.evals = a.eval_list()
         self.fits = a.fit_list()
+        self.roles: dict[
+            int, str | None
+        ] = {}  # evaluation id -> role of its rows (asked by every rule)
 
     # ------------------------------------------------------------------ helpers
 
@@ -163,10 +175,13 @@ class _Queries:
     def eval_rows_role(self, e: Eval) -> str | None:
         if e.kind == "cv":
             return CV_TEST
-        return _role(e.rows)
+        role = self.roles.get(e.id, _UNSET)
+        if role is _UNSET:
+            role = self.roles[e.id] = _role(e.rows)
+        return role  # type: ignore[return-value]
 
     def holdout_part(self, rows: frozenset[Token]) -> tuple[Token, Split | None] | None:
-        for t in rows:
+        for t in _ordered(rows):
             p = t.split_part()
             if p is not None and p.eval_role() in HOLDOUT_ROLES:
                 return p, p.split
@@ -644,7 +659,7 @@ class _Queries:
     def time_evidence(self, rows: frozenset[Token]) -> tuple[str, int, bool] | None:
         """(what, line, strong) showing the rows are ordered in time."""
         weak: tuple[str, int, bool] | None = None
-        for t in rows:
+        for t in _ordered(rows):
             for u in t.lineage():
                 f = u.facts
                 if f.sorted_by:
@@ -708,14 +723,14 @@ class _Queries:
         unique: set[str] = set()
         cols: dict[str, int] = {}
         event: int | None = None
-        for t in rows:
+        for t in _ordered(rows):
             for u in t.lineage():
                 unique |= u.facts.unique_on
                 for c, line in u.facts.entity_cols.items():
                     cols.setdefault(c, line)
                 if u.facts.event_source and event is None:
                     event = u.facts.event_source
-        for t in rows:
+        for t in _ordered(rows):
             for u in t.lineage():
                 for c, (line, why) in u.facts.repeated.items():
                     if c not in unique:
@@ -769,7 +784,7 @@ class _Queries:
     # ------------------------------------------------------------------ MLR106
 
     def has_time(self, rows: frozenset[Token]) -> tuple[str, int] | None:
-        for t in rows:
+        for t in _ordered(rows):
             for u in t.lineage():
                 f = u.facts
                 for d in (f.parsed, f.time_cols):
