@@ -107,6 +107,10 @@ class Token:
     ) -> None:
         self.id = next(_ids)
         self.kind = kind  # source, part, alias, combine, resample, agg
+        if isinstance(parents, (set, frozenset)):
+            # Sets of tokens iterate by memory address; messages quote the first
+            # evidence found, so the order must be the order tokens were made in.
+            parents = sorted(parents, key=lambda t: t.id)
         self.parents: tuple[Token, ...] = tuple(parents)
         self.role = role
         self.line = line
