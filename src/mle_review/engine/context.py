@@ -237,6 +237,22 @@ def _index_tree(tree: ast.AST) -> tuple[dict[type[ast.AST], list[ast.AST]], dict
     return by_type, parents
 
 
+def _import_statements(tree: ast.AST) -> list[ast.AST]:
+    """Every import statement, by a walk over statements only (imports are never expressions)."""
+    found: list[ast.AST] = []
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            found.append(node)
+            continue
+        for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                stack.extend(value)
+    return found
+
+
 @dataclass
 class ModuleContext:
     """A parsed Python file or notebook."""
@@ -249,24 +265,37 @@ class ModuleContext:
     notebook: Notebook | None = None
     roles: frozenset[Role] = frozenset({Role.OTHER})
     imports: ImportMap = field(init=False)
-    parents: dict[ast.AST, ast.AST] = field(init=False, repr=False)
-    _by_type: dict[type[ast.AST], list[ast.AST]] = field(init=False, repr=False)
+    _index: tuple[dict[type[ast.AST], list[ast.AST]], dict[ast.AST, ast.AST]] | None = field(
+        init=False, repr=False, default=None
+    )
 
     def __post_init__(self) -> None:
-        self._by_type, self.parents = _index_tree(self.tree)
-        self.imports = ImportMap(self.tree, [*self.nodes(ast.Import), *self.nodes(ast.ImportFrom)])
+        self.imports = ImportMap(self.tree, _import_statements(self.tree))
+
+    def _indexed(self) -> tuple[dict[type[ast.AST], list[ast.AST]], dict[ast.AST, ast.AST]]:
+        # Built on first use rather than at load time: when rules run in worker
+        # processes, each worker then indexes the modules it analyses in parallel
+        # instead of the parent indexing every module before the fork.
+        if self._index is None:
+            self._index = _index_tree(self.tree)
+        return self._index
+
+    @property
+    def parents(self) -> dict[ast.AST, ast.AST]:
+        """Child -> parent links for every node, from the one indexing walk."""
+        return self._indexed()[1]
 
     @cached_property
     def lines(self) -> list[str]:
         return self.source.splitlines()
 
     def nodes(self, kind: type[_N]) -> list[_N]:
-        """All nodes of one AST type, from the single walk done at load time.
+        """All nodes of one AST type, from the single indexing walk of the module.
 
         Rules should use this (or ``calls``) instead of walking the tree again:
         a tree walk in Python costs about as much as parsing the file.
         """
-        return self._by_type.get(kind, [])  # type: ignore[return-value]
+        return self._indexed()[0].get(kind, [])  # type: ignore[return-value]
 
     @cached_property
     def calls(self) -> list[ast.Call]:
