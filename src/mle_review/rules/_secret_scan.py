@@ -424,6 +424,37 @@ def _passes(index: int, text: str, low: str) -> bool:
     return step.search(where) is not None
 
 
+def _first_steps() -> tuple[tuple[str, ...], tuple[str, ...], tuple[re.Pattern[str], ...]]:
+    """What a pattern needs first: its first gate step, or (ungated) the pattern itself.
+    Split into literals in the text, literals in the lower-cased text and regexes; a tuple step
+    contributes all its literals (one of them is needed)."""
+    literals: dict[str, None] = {}
+    lowered: dict[str, None] = {}
+    regexes: dict[re.Pattern[str], None] = {}
+    for _plugin, gates in _PLUGIN_GATES:
+        for regex, steps, lower in gates:
+            first = _STEPS[steps[0]][1] if steps else regex
+            if isinstance(first, re.Pattern):
+                regexes[first] = None
+            else:
+                for literal in (first,) if isinstance(first, str) else first:
+                    (lowered if lower else literals)[literal] = None
+    return tuple(literals), tuple(lowered), tuple(regexes)
+
+
+_FIRST_LITERALS, _FIRST_LOWER_LITERALS, _FIRST_REGEXES = _first_steps()
+
+
+def _any_first_step(text: str, low: str) -> bool:
+    """Can any provider pattern match ``text`` at all? (A pattern matches only if its first
+    gate step passes; ungated patterns are searched themselves.)"""
+    return (
+        any(literal in text for literal in _FIRST_LITERALS)
+        or any(literal in low for literal in _FIRST_LOWER_LITERALS)
+        or any(regex.search(text) for regex in _FIRST_REGEXES)
+    )
+
+
 def _plugins_for(text: str, low: str | None) -> tuple[Any, ...]:
     """The provider plugins with a pattern that searches ``text`` successfully.
 
@@ -431,6 +462,8 @@ def _plugins_for(text: str, low: str | None) -> tuple[Any, ...]:
     ASCII letters with a few other characters (the Kelvin sign, the long s), so the gates of
     case-insensitive patterns are only trusted on ASCII text.
     """
+    if low is not None and not _any_first_step(text, low):
+        return ()  # the common case, decided without the per-pattern bookkeeping
     seen: list[bool | None] = [None] * len(_STEPS)
     found = []
     for plugin, gates in _PLUGIN_GATES:

@@ -41,6 +41,13 @@ _DATA_LIBRARIES = (
     "jax",
 )
 _NOTEBOOK_IMPORTERS = ("nbimporter", "import_ipynb", "ipynb", "importnb")
+# Every importer name contains one of these, and an imported module name appears verbatim in
+# ASCII source, so a module without them imports no hook.
+_HOOK_WORDS = tuple(
+    name
+    for name in _NOTEBOOK_IMPORTERS
+    if not any(o != name and o in name for o in _NOTEBOOK_IMPORTERS)
+)
 _RUNNERS = {
     "papermill.execute_notebook": "`papermill.execute_notebook`",
     "nbclient.execute": "`nbclient.execute`",
@@ -277,10 +284,10 @@ class NotebookState(Rule):
 
     def _runs_notebooks(self, ctx: ModuleContext) -> Iterator[Hit]:
         hooks: list[tuple[ast.Import | ast.ImportFrom, str]] = []
-        import_nodes: list[ast.Import | ast.ImportFrom] = [
-            *ctx.nodes(ast.Import),
-            *ctx.nodes(ast.ImportFrom),
-        ]
+        import_nodes: list[ast.Import | ast.ImportFrom] = []
+        source = ctx.source
+        if not source.isascii() or any(word in source for word in _HOOK_WORDS):
+            import_nodes = [*ctx.nodes(ast.Import), *ctx.nodes(ast.ImportFrom)]
         for node in import_nodes:
             names = (
                 [a.name for a in node.names]
@@ -364,8 +371,11 @@ class _RunnerChecks:
     """
 
     def __init__(self, ctx: ModuleContext) -> None:
-        runner_import = ctx.imports.imports_any(*_RUNNER_PACKAGES)
-        self.shell = ctx.imports.imports_any("subprocess", "os")
+        # the packages are top-level names, so "imports one of them" is a set test on the
+        # imported modules' first segments (what ``imports_any`` checks one by one)
+        tops = {module.partition(".")[0] for module in ctx.imports.modules}
+        runner_import = not tops.isdisjoint(_RUNNER_PACKAGES)
+        self.shell = "subprocess" in tops or "os" in tops
         self.qualified = runner_import or self.shell
         ascii_source = ctx.source.isascii()
         self.named = not ascii_source or "dbutils" in ctx.source or "magic" in ctx.source

@@ -161,8 +161,6 @@ class HardcodedHyperparameters(Rule):
         for call in ctx.calls:
             if not call.keywords and not call.args:
                 continue  # nothing to count
-            if has_classes and _in_architecture_class(ctx, call):
-                continue
             literal: list[str] = []
             configured = False
             for kw in call.keywords:
@@ -180,14 +178,24 @@ class HardcodedHyperparameters(Rule):
                     literal.append(kw.arg)
                 elif reads_config(kw.value):
                     configured = True
-            for arg in call.args[:1] if _TRAIN_CALL.search(dotted_name(call.func) or "") else []:
-                if isinstance(arg, ast.Dict):
-                    literal.extend(_dict_literals(arg))
-                elif (
-                    isinstance(arg, ast.Name) and arg.id in dicts and dicts[arg.id][1] < call.lineno
-                ):
-                    literal.extend(dicts[arg.id][0])
-            if configured or len(set(literal)) < _MIN_LITERALS:
+            if configured:
+                continue
+            # the first positional argument counts for training calls only; the callee's name is
+            # looked at only when that argument could contribute
+            first = call.args[0] if call.args else None
+            if isinstance(first, ast.Dict):
+                if _TRAIN_CALL.search(dotted_name(call.func) or ""):
+                    literal.extend(_dict_literals(first))
+            elif (
+                isinstance(first, ast.Name)
+                and first.id in dicts
+                and dicts[first.id][1] < call.lineno
+                and _TRAIN_CALL.search(dotted_name(call.func) or "")
+            ):
+                literal.extend(dicts[first.id][0])
+            if len(set(literal)) < _MIN_LITERALS:
+                continue
+            if has_classes and _in_architecture_class(ctx, call):
                 continue
             names = sorted(set(literal))
             callee = dotted_name(call.func) or "call"

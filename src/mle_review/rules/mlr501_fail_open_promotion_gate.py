@@ -223,9 +223,7 @@ class FailOpenPromotionGate(Rule):
 class _Analysis:
     def __init__(self, ctx: ModuleContext) -> None:
         self.ctx = ctx
-        self.gate_file = any(
-            _GATE_PATH.search(_snake(re.sub(r"\.(py|ipynb)$", "", p))) for p in ctx.path.split("/")
-        )
+        self.gate_file = _is_gate_path(ctx.path)
         # By name, the definition a tree walk meets last (the one a dict built while walking keeps).
         by_name: dict[str, list[ast.FunctionDef | ast.AsyncFunctionDef]] = {}
         for func in ctx.functions:
@@ -256,11 +254,11 @@ class _Analysis:
         named = [f.name for f in self.ctx.functions] + [
             c.name for c in self.ctx.nodes(ast.ClassDef)
         ]
-        if any(_GATE_FUNC.search(_snake(name)) for name in named):
+        if any(_gate_named(name) for name in named):
             return True
         if self.has_promotion_call:
             return True
-        return any(_CHECK_FUNC.search(_snake(name)) for name in named) and self.module_promotes
+        return any(_check_named(name) for name in named) and self.module_promotes
 
     @cached_property
     def has_promotion_call(self) -> bool:
@@ -1195,6 +1193,22 @@ def _is_promotion_call(call: ast.Call) -> bool:
 @lru_cache(maxsize=4096)
 def _promotion_name(last: str) -> bool:
     return bool(_PROMOTION_CALL.search(_snake(last)))
+
+
+@lru_cache(maxsize=4096)
+def _is_gate_path(path: str) -> bool:
+    """A gate-named file or folder (several rules' worth of files share folders, so kept)."""
+    return any(_GATE_PATH.search(_snake(re.sub(r"\.(py|ipynb)$", "", p))) for p in path.split("/"))
+
+
+@lru_cache(maxsize=4096)
+def _gate_named(name: str) -> bool:
+    return bool(_GATE_FUNC.search(_snake(name)))
+
+
+@lru_cache(maxsize=4096)
+def _check_named(name: str) -> bool:
+    return bool(_CHECK_FUNC.search(_snake(name)))
 
 
 @lru_cache(maxsize=4096)
