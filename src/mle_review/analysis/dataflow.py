@@ -508,9 +508,42 @@ class Interpreter:
         return steps, None
 
     def inert_call_steps(self, node: ast.Call, env: Env) -> int:
-        """:meth:`inert_steps` for a call: only callees whose handling records nothing."""
+        """:meth:`inert_steps` for a call: only callees whose handling records nothing.
+
+        The callee is judged first (it rejects most calls that matter, such as ``model.fit``),
+        then the arguments.
+        """
         f = node.func
-        total = 1
+        if type(f) is ast.Name:
+            name = f.id
+            if name in env:
+                return -1  # a local function, class or object: followed, not inert
+            q = self.ctx.imports.names.get(name)
+            if (q is None and name in CHOICE_BUILTINS) or (
+                q is not None and not _inert_qualified(q)
+            ):
+                return -1
+            total = 2
+        elif type(f) is ast.Attribute:
+            recv_node = f.value
+            if type(recv_node) is not ast.Name and type(recv_node) is not ast.Attribute:
+                return -1
+            effect = (
+                f.attr in _EFFECT_METHODS or f.attr in OBJECT_METHODS or f.attr in CHOICE_METHODS
+            )
+            if effect and (type(recv_node) is not ast.Name or recv_node.id in env):
+                return -1  # a method with effects (an imported module's function is judged below)
+            n, recv = self.inert_chain(recv_node, env)
+            if n < 0:
+                return -1
+            if recv is not None and recv.ref is not None and self.dn(recv_node) not in env:
+                if not _inert_qualified(f"{recv.ref}.{f.attr}"):
+                    return -1
+            elif not self.inert_method(recv, f.attr):
+                return -1
+            total = 1 + n
+        else:
+            return -1
         for a in node.args:
             n = self.inert_steps(a.value if type(a) is ast.Starred else a, env)
             if n < 0:
@@ -521,27 +554,7 @@ class Interpreter:
             if n < 0:
                 return -1
             total += n
-        if type(f) is ast.Name:
-            name = f.id
-            if name in env:
-                return -1  # a local function, class or object: followed, not inert
-            q = self.ctx.imports.names.get(name)
-            if q is None:
-                return total + 1 if name not in CHOICE_BUILTINS else -1
-            return total + 1 if _inert_qualified(q) else -1
-        if type(f) is not ast.Attribute:
-            return -1
-        recv_node = f.value
-        if type(recv_node) is not ast.Name and type(recv_node) is not ast.Attribute:
-            return -1
-        n, recv = self.inert_chain(recv_node, env)
-        if n < 0:
-            return -1
-        total += n
-        key = self.dn(recv_node)
-        if recv is not None and recv.ref is not None and key not in env:
-            return total if _inert_qualified(f"{recv.ref}.{f.attr}") else -1
-        return total if self.inert_method(recv, f.attr) else -1
+        return total
 
     def inert_method(self, recv: Val | None, name: str) -> bool:
         """``recv.name(...)`` goes down a path of :meth:`call_method` that records nothing."""
