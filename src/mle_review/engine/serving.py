@@ -127,6 +127,54 @@ def _import_heads(ctx: ModuleContext) -> dict[str, str]:
     return {local: target.split(".")[0] for local, target in ctx.imports.names.items()}
 
 
+def _call_tails(ctx: ModuleContext) -> dict[str, list[int]]:
+    tails: dict[str, list[int]] = {}
+    attr_type, name_type = ast.Attribute, ast.Name
+    for i, call in enumerate(ctx.calls):
+        func = call.func
+        kind = type(func)  # parsed trees hold exact node classes
+        if kind is attr_type:
+            key = func.attr  # type: ignore[attr-defined]
+        elif kind is name_type:
+            key = func.id  # type: ignore[attr-defined]
+        else:
+            continue
+        bucket = tails.get(key)
+        if bucket is None:
+            tails[key] = [i]
+        else:
+            bucket.append(i)
+    return tails
+
+
+def calls_named(ctx: ModuleContext, names: Iterable[str]) -> list[ast.Call]:
+    """Calls whose callee ends in one of ``names`` (``x.load(...)``, ``load(...)``), in ``ctx.calls`` order.
+
+    The callee's last identifier is fixed by the source, so a rule that only
+    knows some function or method names finds its candidates with a few dict
+    lookups instead of testing every call of every module. A name imported
+    under an alias (``from joblib import load as jl_load``) must be asked for
+    under its local name.
+    """
+    tails = _cached(ctx, "_srv_call_tails", lambda: _call_tails(ctx))
+    found: list[int] = []
+    buckets = 0
+    for name in names:
+        bucket = tails.get(name)
+        if bucket is not None:
+            found.extend(bucket)
+            buckets += 1
+    if buckets > 1:
+        found = sorted(set(found))
+    calls = ctx.calls
+    return [calls[i] for i in found]
+
+
+def aliases_of(ctx: ModuleContext, wanted: Callable[[str], bool]) -> set[str]:
+    """Local names imported as something ``wanted`` accepts (``jl_load`` for ``joblib.load``)."""
+    return {local for local, target in ctx.imports.names.items() if wanted(target)}
+
+
 def typed_nodes(ctx: ModuleContext, *kinds: type[ast.AST]) -> list[ast.AST]:
     """Nodes of the given types from the load-time index, in source order (no tree walk)."""
     found: list[ast.AST] = [n for kind in kinds for n in ctx.nodes(kind)]
@@ -569,10 +617,14 @@ def schema_info(ctx: ModuleContext, _depth: int = 0) -> SchemaInfo:
             continue
         if imp.module.startswith(".") or imp.target is not None or not _third_party(qual):
             info.unresolved.add(imp.local)
-    for _ in range(3):  # local subclasses of local classes
-        for cls in classes:
-            bases = [ctx.qualname(b) or dotted_name(b) or "" for b in cls.bases]
-            short = [b.rsplit(".", 1)[-1] for b in bases]
+    local_names = {cls.name for cls in classes}
+    all_bases = [[ctx.qualname(b) or dotted_name(b) or "" for b in cls.bases] for cls in classes]
+    all_short = [[b.rsplit(".", 1)[-1] for b in bases] for bases in all_bases]
+    # Later rounds only matter for local subclasses of local classes: a round reads the
+    # entries of the other classes only through the short names of their bases.
+    rounds = 3 if any(s in local_names for short in all_short for s in short) else 1
+    for _ in range(rounds):
+        for cls, bases, short in zip(classes, all_bases, all_short, strict=True):
             validated = any(b in _VALIDATED_BASES for b in bases) or any(
                 s in _VALIDATED_BASE_NAMES
                 and (
@@ -951,7 +1003,7 @@ def _kw(call: ast.Call, name: str) -> ast.expr | None:
 
 
 def _func_entry(
-    ctx: ModuleContext, func: FunctionNode, web: str | None, schemas: SchemaInfo
+    ctx: ModuleContext, func: FunctionNode, web: str | None
 ) -> tuple[str, str, str | None, ast.expr | None] | None:
     """(framework, kind, route, response_model) when a decorator makes ``func`` an entry point."""
     for dec in func.decorator_list:
@@ -1068,10 +1120,18 @@ def serving_entrypoints(ctx: ModuleContext) -> list[Entrypoint]:
     def build() -> list[Entrypoint]:
         if ctx.is_test or ctx.notebook is not None:
             return []
-        schemas = schema_info(ctx)
-        web = _web_framework(ctx)
-        if imports_any(ctx, "azure.functions") and web is None:
-            web = "azure-functions"
+        source = ctx.source
+        registers = not source.isascii() or any(
+            word in source for word in ("Route", "add_route", "add_url_rule")
+        )  # the call names below are identifiers, verbatim in ASCII source
+        web: str | None = None
+        # Only decorators, classes and registration calls ask which web framework this is,
+        # and only entry points need the module's schema classes: most modules have neither.
+        if registers or ctx.nodes(ast.ClassDef) or any(f.decorator_list for f in ctx.functions):
+            web = _web_framework(ctx)
+            if imports_any(ctx, "azure.functions") and web is None:
+                web = "azure-functions"
+        schemas: SchemaInfo | None = None
         found: list[Entrypoint] = []
         seen: set[int] = set()
 
@@ -1086,6 +1146,9 @@ def serving_entrypoints(ctx: ModuleContext) -> list[Entrypoint]:
             if id(func) in seen:
                 return
             seen.add(id(func))
+            nonlocal schemas
+            if schemas is None:
+                schemas = schema_info(ctx)
             public = (
                 framework.split("-")[0]
                 if framework.endswith(("-in", "-out", "-mid", "-raw"))
@@ -1101,7 +1164,7 @@ def serving_entrypoints(ctx: ModuleContext) -> list[Entrypoint]:
             for method in cls.body:
                 if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
                     continue
-                entry = _func_entry(ctx, method, web, schemas)
+                entry = _func_entry(ctx, method, web)
                 if entry is not None:
                     add(method, entry[0], entry[1], entry[2], entry[3], cls)
                 elif framework is not None and method.name in _CLASS_HOOKS.get(framework, {}):
@@ -1114,7 +1177,7 @@ def serving_entrypoints(ctx: ModuleContext) -> list[Entrypoint]:
         for func in ctx.functions:
             if id(func) in seen:
                 continue
-            entry = _func_entry(ctx, func, web, schemas)
+            entry = _func_entry(ctx, func, web) if func.decorator_list else None
             if entry is not None:
                 add(func, entry[0], entry[1], entry[2], entry[3])
                 continue
@@ -1124,11 +1187,8 @@ def serving_entrypoints(ctx: ModuleContext) -> list[Entrypoint]:
                     add(func, plain, "lambda" if plain == "lambda" else "http")
         # Starlette/Flask registration calls: Route("/p", endpoint=fn), app.add_url_rule(..., view_func=fn)
         funcs = local_functions(ctx)
-        source = ctx.source
-        registers = not source.isascii() or any(
-            word in source for word in ("Route", "add_route", "add_url_rule")
-        )  # the call names below are identifiers, verbatim in ASCII source
-        for call in ctx.calls if registers else ():
+        registrations = ("Route", "add_route", "WebSocketRoute", "add_url_rule")
+        for call in calls_named(ctx, registrations) if registers else ():
             name = (dotted_name(call.func) or "").rsplit(".", 1)[-1]
             target: ast.expr | None = None
             framework = ""

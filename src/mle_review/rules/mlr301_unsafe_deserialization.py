@@ -12,7 +12,7 @@ from mle_review.engine.astutil import (
     param_tainted,
 )
 from mle_review.engine.context import ModuleContext, Role
-from mle_review.engine.serving import qualified_head
+from mle_review.engine.serving import aliases_of, calls_named, qualified_head
 from mle_review.models import Confidence, Severity
 from mle_review.rules.base import Hit, Rule, RuleDoc, register
 
@@ -44,11 +44,14 @@ _KERAS_LOADERS = (
     "tf_keras.models.load_model",
 )
 _TORCH_SAFE_DEFAULT = (2, 6)
-# First segments of every qualified name _classify recognises.
-_LOADER_PACKAGES = frozenset(
-    {name.split(".")[0] for name in [*_PICKLE_LOADERS, *_KERAS_LOADERS]}
-    | {"numpy", "torch", "yaml"}
+# Every qualified name _classify recognises, their first segments and their last ones.
+_LOADER_NAMES = frozenset(
+    {*_PICKLE_LOADERS, *_KERAS_LOADERS}
+    | {"numpy.load", "torch.load", "yaml.load", "yaml.load_all"}
+    | {"yaml.unsafe_load", "yaml.unsafe_load_all"}
 )
+_LOADER_PACKAGES = frozenset(name.split(".")[0] for name in _LOADER_NAMES)
+_LOADER_TAILS = frozenset(name.rsplit(".", 1)[-1] for name in _LOADER_NAMES)
 
 
 @register
@@ -100,7 +103,10 @@ class UnsafeDeserialization(Rule):
     def check_module(self, ctx: ModuleContext) -> Iterator[Hit]:
         if ctx.is_test:
             return
-        for call in ctx.calls:
+        # A call's qualified name ends in its callee's last identifier, unless the callee is
+        # a name imported under an alias: only those calls can resolve to a loader.
+        tails = _LOADER_TAILS | aliases_of(ctx, _LOADER_NAMES.__contains__)
+        for call in calls_named(ctx, tails):
             if qualified_head(ctx, call) not in _LOADER_PACKAGES:
                 continue  # cannot resolve to any loader below
             name = ctx.qualname(call)

@@ -13,6 +13,7 @@ from mle_review.engine.serving import (
     LOG_METHODS,
     ParamKind,
     assignments_to,
+    calls_named,
     entrypoint_for,
     is_batch_job,
     is_raw_request_read,
@@ -680,6 +681,9 @@ def _pipeline_module(ctx: ModuleContext) -> bool:
     return ctx.imports.imports_any(*_PIPELINE_IMPORTS)
 
 
+_LOG_CALLEES = frozenset(LOG_METHODS | {"print"})
+
+
 def _constant_collection(value: ast.expr) -> bool:
     if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
         return all(isinstance(e, ast.Constant) for e in value.elts)
@@ -741,10 +745,8 @@ class PiiInLogs(Rule):
             return
         serving = on_serving_path(ctx)
         by_scope: dict[int, list[ast.Call]] = {}
-        for call in ctx.calls:
-            func = (
-                call.func
-            )  # log_call_kind needs print(...) or a log method: test that inline first
+        for call in calls_named(ctx, _LOG_CALLEES):
+            func = call.func  # log_call_kind needs print(...) or a log method
             if not (
                 (isinstance(func, ast.Name) and func.id == "print")
                 or (isinstance(func, ast.Attribute) and func.attr in LOG_METHODS)

@@ -388,6 +388,25 @@ def _prediction_flow(
     return Flow(ctx, scope, seed=seed, initial=initial, prune=prune)
 
 
+class _LazyFlow:
+    """``_prediction_flow`` of one scope, built on the first question.
+
+    Most answers are settled by a version next to the prediction, which is
+    cheaper to see than where the prediction flows, so the flow is asked last.
+    """
+
+    def __init__(
+        self, ctx: ModuleContext, scope: ast.AST, initial: set[str], predicted: dict[int, bool]
+    ) -> None:
+        self.args = (ctx, scope, initial, predicted)
+        self.flow: Flow | None = None
+
+    def carries(self, expr: ast.AST) -> bool:
+        if self.flow is None:
+            self.flow = _prediction_flow(*self.args)
+        return self.flow.carries(expr)
+
+
 @register
 class PredictionWithoutModelVersion(Rule):
     id = "MLR401"
@@ -459,8 +478,23 @@ class PredictionWithoutModelVersion(Rule):
         if not predicting_scopes and not out_hooks:
             return  # cheap exit: nothing in this module produces a prediction
         ev = _Evidence(ctx)
-        if ev.module_wide():
-            return
+        wide: bool | None = None  # asked once, before the first hit: most modules have none
+        for hit in self._hits(ctx, ev, entries, out_hooks, predicted, predicting_scopes):
+            if wide is None:
+                wide = ev.module_wide()
+            if wide:
+                return
+            yield hit
+
+    def _hits(
+        self,
+        ctx: ModuleContext,
+        ev: _Evidence,
+        entries: dict[int, Entrypoint],
+        out_hooks: set[int],
+        predicted: dict[int, bool],
+        predicting_scopes: set[int],
+    ) -> Iterator[Hit]:
         batch = is_serving_module(ctx)
         for scope in scopes(ctx):
             ep = entries.get(id(scope))
@@ -469,7 +503,7 @@ class PredictionWithoutModelVersion(Rule):
                 initial = {p.name for p in ep.params}
             if not initial and id(scope) not in predicting_scopes:
                 continue
-            flow = _prediction_flow(ctx, scope, initial, predicted)
+            flow = _LazyFlow(ctx, scope, initial, predicted)
             assigned = _assigned(ctx, scope)
             scope_has_version = ev.in_scope(scope)
             if ep is not None and ep.kind != "function" and not scope_has_version:
@@ -484,7 +518,7 @@ class PredictionWithoutModelVersion(Rule):
         self,
         ctx: ModuleContext,
         ep: Entrypoint,
-        flow: Flow,
+        flow: _LazyFlow,
         assigned: dict[str, list[ast.expr]],
         ev: _Evidence,
     ) -> Hit | None:
@@ -495,8 +529,8 @@ class PredictionWithoutModelVersion(Rule):
         if ep.response_model is not None and ev.in_expr(ep.response_model, {}):
             return None
         for node in walk_no_nested(ep.func):
-            if isinstance(node, ast.Return) and node.value is not None and flow.carries(node.value):
-                if ev.in_expr(node.value, assigned):
+            if isinstance(node, ast.Return) and node.value is not None:
+                if ev.in_expr(node.value, assigned) or not flow.carries(node.value):
                     continue
                 return Hit.at(
                     node,
@@ -514,7 +548,7 @@ class PredictionWithoutModelVersion(Rule):
         self,
         ctx: ModuleContext,
         scope: ast.AST,
-        flow: Flow,
+        flow: _LazyFlow,
         assigned: dict[str, list[ast.expr]],
         ev: _Evidence,
     ) -> Iterator[Hit]:
@@ -522,8 +556,6 @@ class PredictionWithoutModelVersion(Rule):
             if not isinstance(node, ast.Call) or log_call_kind(ctx, node) != "logger":
                 continue
             args = log_arguments(node)
-            if not any(flow.carries(a) for a in args):
-                continue
             if any(ev.in_expr(a, assigned) for a in args) or ev.in_expr(node.func, assigned):
                 continue
             receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
@@ -532,6 +564,8 @@ class PredictionWithoutModelVersion(Rule):
                 and receiver.id in assigned
                 and any(ev.in_expr(v, {}) for v in assigned[receiver.id])
             ):
+                continue
+            if not any(flow.carries(a) for a in args):
                 continue
             yield Hit.at(
                 node,
@@ -545,7 +579,7 @@ class PredictionWithoutModelVersion(Rule):
         self,
         ctx: ModuleContext,
         scope: ast.AST,
-        flow: Flow,
+        flow: _LazyFlow,
         assigned: dict[str, list[ast.expr]],
         ev: _Evidence,
     ) -> Iterator[Hit]:
@@ -556,9 +590,9 @@ class PredictionWithoutModelVersion(Rule):
                 continue
             recv = node.func.value
             parts: list[ast.AST] = [recv, *node.args, *(k.value for k in node.keywords)]
-            if not any(flow.carries(p) for p in parts):
-                continue
             if any(ev.in_expr(p, assigned) for p in parts):
+                continue
+            if not any(flow.carries(p) for p in parts):
                 continue
             yield Hit.at(
                 node,

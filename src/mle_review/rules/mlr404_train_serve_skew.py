@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import builtins
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from mle_review.engine.context import ModuleContext, ProjectContext
@@ -279,39 +279,39 @@ def _bodies(ctx: ModuleContext) -> Iterator[tuple[str, list[ast.stmt]]]:
     ]
     yield "<module>", module_code
     for node in ctx.functions:
-        body = list(node.body)
+        body = node.body
         if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
             body = body[1:]  # docstring
         yield node.name, body
-    block_kinds = (ast.For, ast.AsyncFor, ast.While, ast.If, ast.With, ast.AsyncWith, ast.Try)
-    for inner in (
-        ctx.nodes(ast.For),
-        ctx.nodes(ast.AsyncFor),
-        ctx.nodes(ast.While),
-        ctx.nodes(ast.If),
-        ctx.nodes(ast.With),
-        ctx.nodes(ast.AsyncWith),
-        ctx.nodes(ast.Try),
-    ):
-        for stmt in inner:
-            if not isinstance(stmt, block_kinds):
+    for kind in _BLOCK_KINDS:
+        for stmt in ctx.nodes(kind):
+            blocks = [
+                block
+                for block in (
+                    getattr(stmt, "body", None),
+                    getattr(stmt, "orelse", None),
+                    getattr(stmt, "finalbody", None),
+                )
+                if isinstance(block, list) and len(block) >= WINDOW
+            ]
+            if not blocks:
                 continue
             func = ctx.enclosing_function(stmt)
             if func is None:
                 continue
-            for name in ("body", "orelse", "finalbody"):
-                block = getattr(stmt, name, None)
-                if isinstance(block, list) and len(block) >= WINDOW:
-                    yield func.name, block
+            for block in blocks:
+                yield func.name, block
 
 
-def _units(ctx: ModuleContext) -> list[Unit]:
-    store = vars(ctx)
-    if "_mlr404_units" in store:
-        return store["_mlr404_units"]  # type: ignore[no-any-return]
-    units = _find_units(ctx, None)
-    store["_mlr404_units"] = units
-    return units
+_BLOCK_KINDS: tuple[type[ast.stmt], ...] = (
+    ast.For,
+    ast.AsyncFor,
+    ast.While,
+    ast.If,
+    ast.With,
+    ast.AsyncWith,
+    ast.Try,
+)
 
 
 _Outline = tuple[object, ...]
@@ -337,8 +337,112 @@ def _outline(node: ast.stmt) -> _Outline:
     return tuple(parts)
 
 
-def _unit_outlines(units: list[Unit]) -> set[tuple[_Outline, ...]]:
-    return {tuple(_outline(s) for s in unit.stmts) for unit in units}
+def _summary(node: ast.AST) -> object:
+    """A child's part of the finer outline: its class and its own children's classes.
+
+    Names, arguments and constants are reduced to their class and attributes to their
+    attribute name, since the serialisation abstracts or drops the rest of them.
+    """
+    kind = type(node)
+    if kind is ast.Name or kind is ast.Constant or kind is ast.arg:
+        return kind
+    if kind is ast.Attribute:
+        return kind, node.attr  # type: ignore[attr-defined]
+    parts: list[object] = [kind]
+    for name in _fields(kind):
+        value = getattr(node, name, None)
+        if isinstance(value, list):
+            parts.append(tuple(type(v) if isinstance(v, ast.AST) else v for v in value))
+        elif isinstance(value, ast.AST):
+            parts.append(type(value))
+        else:
+            parts.append(value)
+    return tuple(parts)
+
+
+def _fine_outline(node: ast.stmt) -> _Outline:
+    """``_outline`` one level deeper: each child's class is replaced by its ``_summary``."""
+    parts: list[object] = [type(node)]
+    for name in _fields(type(node)):
+        value = getattr(node, name, None)
+        if isinstance(value, list):
+            parts.append(tuple(_summary(v) if isinstance(v, ast.AST) else v for v in value))
+        elif isinstance(value, ast.AST):
+            parts.append(_summary(value))
+        else:
+            parts.append(value)
+    return tuple(parts)
+
+
+_Key = object  # a statement's class, outline or fine outline; None once it cannot match
+_Body = tuple[str, list[ast.stmt], list[_Key]]
+# Ever finer statement keys that equal shapes share, each fixing the previous one: code is
+# filtered on each in turn, and only statements still in a candidate unit on both sides are
+# keyed at the next, costlier level, then serialised.
+_KEY_LEVELS: tuple[Callable[[ast.stmt], _Key], ...] = (_outline, _fine_outline)
+
+
+def _spans(container: str, count: int) -> Iterator[tuple[int, int]]:
+    """Statement ranges ``_find_units`` considers: a whole short body, then every window."""
+    if container != "<module>" and 1 <= count < WINDOW:
+        yield 0, count
+    for i in range(count - WINDOW + 1):
+        yield i, i + WINDOW
+
+
+def _keyed_bodies(ctx: ModuleContext) -> list[_Body]:
+    """``_bodies`` keyed by statement class, the cheapest key."""
+    return [(container, body, [type(s) for s in body]) for container, body in _bodies(ctx)]
+
+
+def _candidates(
+    bodies: list[_Body], within: set[tuple[_Key, ...]] | None = None
+) -> set[tuple[_Key, ...]]:
+    """The key tuples of every span of ``bodies`` (only those in ``within``, if given)."""
+    found: set[tuple[_Key, ...]] = set()
+    for container, _body, keys in bodies:
+        for lo, hi in _spans(container, len(keys)):
+            key = tuple(keys[lo:hi])
+            if None not in key and (within is None or key in within):
+                found.add(key)
+    return found
+
+
+def _rekeyed(
+    bodies: list[_Body], wanted: set[tuple[_Key, ...]], level: Callable[[ast.stmt], _Key]
+) -> list[_Body]:
+    """``bodies`` keyed at ``level`` where a span is wanted; other statements get None."""
+    out: list[_Body] = []
+    for container, body, keys in bodies:
+        alive = [False] * len(body)
+        for lo, hi in _spans(container, len(keys)):
+            if tuple(keys[lo:hi]) in wanted:
+                alive[lo:hi] = [True] * (hi - lo)
+        if any(alive):
+            out.append(
+                (
+                    container,
+                    body,
+                    [level(s) if a else None for s, a in zip(body, alive, strict=True)],
+                )
+            )
+    return out
+
+
+def _matchable(
+    serving: list[list[_Body]], training: list[list[_Body]]
+) -> tuple[list[list[_Body]], list[list[_Body]], set[tuple[_Key, ...]]]:
+    """Both sides keyed at the finest level, and the key tuples that occur on both."""
+    wanted: set[tuple[_Key, ...]] = set()
+    for level in (None, *_KEY_LEVELS):
+        if level is not None:
+            serving = [_rekeyed(b, wanted, level) for b in serving]
+            training = [_rekeyed(b, wanted, level) for b in training]
+        wanted = set().union(*(_candidates(b) for b in serving))
+        wanted = set().union(*(_candidates(b, wanted) for b in training))
+        if not wanted:
+            break
+    return serving, training, wanted
 
 
 def _shapes(
@@ -354,61 +458,43 @@ def _shapes(
     return out
 
 
-def _find_units(ctx: ModuleContext, wanted: set[tuple[_Outline, ...]] | None) -> list[Unit]:
-    """Windows and short bodies worth comparing; with ``wanted``, only those whose statement
-    outlines are in it (the rest cannot have the shape of any unit they will be compared with)."""
+def _find_units(
+    ctx: ModuleContext, bodies: list[_Body], wanted: set[tuple[_Key, ...]]
+) -> list[Unit]:
+    """Windows and short bodies worth comparing, among those whose statement keys are in
+    ``wanted`` (the rest cannot have the shape of any unit they will be compared with)."""
     norm = _Normaliser(ctx)
     units: list[Unit] = []
-    for container, body in _bodies(ctx):
-        if wanted is None:
-            stmts: list[Stmt | None] = [norm.stmt(s) for s in body]
-        else:
-            outlines = [_outline(s) for s in body]
-            stmts = [None] * len(body)
-
-        ends = [getattr(s, "end_lineno", s.lineno) or s.lineno for s in body]
-        if (
-            container != "<module>"
-            and 1 <= len(body) < WINDOW
-            and (wanted is None or tuple(outlines) in wanted)
-        ):
-            short = _shapes(norm, body, stmts, 0, len(body))
-            nodes = sum(s.nodes for s in short)
-            if (
-                nodes >= MIN_SHORT_NODES
-                and sum(s.transforms for s in short) >= MIN_TRANSFORMS + 1
-                and sum(s.data_ops for s in short) >= 1
-            ):
-                units.append(
-                    Unit(
-                        ctx.path,
-                        container,
-                        short[0].line,
-                        ends[-1],
-                        len(short),
-                        _digest([s.shape for s in short]),
-                        tuple(body),
-                    )
-                )
-        for i in range(len(body) - WINDOW + 1):
-            if wanted is not None and tuple(outlines[i : i + WINDOW]) not in wanted:
+    for container, body, keys in bodies:
+        stmts: list[Stmt | None] = [None] * len(body)
+        for lo, hi in _spans(container, len(body)):
+            if tuple(keys[lo:hi]) not in wanted:
                 continue
-            window = _shapes(norm, body, stmts, i, i + WINDOW)
-            if sum(s.nodes for s in window) < MIN_WINDOW_NODES:
-                continue
-            if sum(s.transforms for s in window) < MIN_TRANSFORMS:
-                continue
-            if sum(s.data_ops for s in window) < 1:
-                continue  # arithmetic on sizes and offsets, not feature logic
+            span = _shapes(norm, body, stmts, lo, hi)
+            if hi - lo < WINDOW:  # a whole short body
+                if (
+                    sum(s.nodes for s in span) < MIN_SHORT_NODES
+                    or sum(s.transforms for s in span) < MIN_TRANSFORMS + 1
+                    or sum(s.data_ops for s in span) < 1
+                ):
+                    continue
+            else:
+                if sum(s.nodes for s in span) < MIN_WINDOW_NODES:
+                    continue
+                if sum(s.transforms for s in span) < MIN_TRANSFORMS:
+                    continue
+                if sum(s.data_ops for s in span) < 1:
+                    continue  # arithmetic on sizes and offsets, not feature logic
+            last = body[hi - 1]
             units.append(
                 Unit(
                     ctx.path,
                     container,
-                    window[0].line,
-                    ends[i + WINDOW - 1],
-                    WINDOW,
-                    _digest([s.shape for s in window]),
-                    tuple(body[i : i + WINDOW]),
+                    span[0].line,
+                    getattr(last, "end_lineno", last.lineno) or last.lineno,
+                    hi - lo,
+                    _digest([s.shape for s in span]),
+                    tuple(body[lo:hi]),
                 )
             )
     return units
@@ -483,15 +569,20 @@ class TrainServeSkew(Rule):
         train_mods = [by_path[p] for p in sorted(training) if p in by_path]
         if not serving or not train_mods:
             return
-        # Serving units first: training code is only serialised where its statement
-        # outlines could give the shape of one of them.
-        serving_units = [(mod, _units(mod)) for mod in serving]
-        wanted = set().union(*(_unit_outlines(units) for _mod, units in serving_units))
+        # Equal shapes have equal statement keys, so only code whose keys occur on both
+        # sides is serialised: the rest cannot match anything on the other side.
+        serving_bodies, train_bodies, wanted = _matchable(
+            [_keyed_bodies(mod) for mod in serving], [_keyed_bodies(mod) for mod in train_mods]
+        )
         if not wanted:
             return
+        serving_units = [
+            (mod, _find_units(mod, bodies, wanted))
+            for mod, bodies in zip(serving, serving_bodies, strict=True)
+        ]
         index: dict[str, list[Unit]] = {}
-        for mod in train_mods:
-            for unit in _find_units(mod, wanted):
+        for mod, bodies in zip(train_mods, train_bodies, strict=True):
+            for unit in _find_units(mod, bodies, wanted):
                 index.setdefault(unit.shape, []).append(unit)
         for mod, units in serving_units:
             matches: dict[tuple[str, str, str], _Match] = {}
