@@ -141,7 +141,7 @@ class UnversionedArtifact(Rule):
         }
         if not save_locals and "save" not in ctx.source:
             return  # no such name and no `.save*` method: no call can be a save target
-        constants = module_constants(ctx.tree)
+        constants: dict[str, ast.expr] | None = None  # needed once a save has a destination
         metadata: list[_MetadataWrite] | None = None  # both looked up once a fixed save is found
         dvc_outputs: set[str] | None = None
         for call in ctx.calls:
@@ -165,6 +165,8 @@ class UnversionedArtifact(Rule):
                 continue
             if obj is not None and not _looks_like_model(obj, dest):
                 continue
+            if constants is None:
+                constants = module_constants(ctx.tree)
             state, text = _classify(ctx, dest, constants, call)
             if state is not _Dest.FIXED:
                 continue

@@ -184,25 +184,35 @@ def _mutated_roots(ctx: ModuleContext) -> set[str]:
     subscript/attribute target, or of a called method. ``_first_mutation`` only reports such
     statements, so functions with no parameter among them are skipped."""
     roots: set[str] = set()
+    add = roots.add
     for assign in ctx.nodes(ast.Assign):
         for target in assign.targets:
             if not isinstance(target, ast.Name):
-                roots.add(root_name(target) or "")
+                add(_root(target))
     for aug in ctx.nodes(ast.AugAssign):
         if not isinstance(aug.target, ast.Name):
-            roots.add(root_name(aug.target) or "")
+            add(_root(aug.target))
     for ann in ctx.nodes(ast.AnnAssign):
         if not isinstance(ann.target, ast.Name):
-            roots.add(root_name(ann.target) or "")
+            add(_root(ann.target))
     for delete in ctx.nodes(ast.Delete):
         for target in delete.targets:
-            roots.add(root_name(target) or "")
+            add(_root(target))
     for expr in ctx.nodes(ast.Expr):
         value = expr.value
         if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
-            roots.add(root_name(value.func) or "")
+            add(_root(value.func))
     roots.discard("")
     return roots
+
+
+def _root(node: ast.expr) -> str:
+    """``root_name`` or "", with the one-level ``name[...]`` / ``name.attr`` case inline."""
+    if isinstance(node, (ast.Subscript, ast.Attribute)):
+        value = node.value
+        if isinstance(value, ast.Name):
+            return value.id
+    return root_name(node) or ""
 
 
 def _annotation_text(node: ast.expr | None) -> str:

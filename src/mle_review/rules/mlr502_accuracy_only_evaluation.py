@@ -82,8 +82,9 @@ def _richly_evaluating_modules(project: ProjectContext) -> list[ModuleContext]:
 
 
 def _richer(tokens: Iterable[str]) -> bool:
-    """Does a token name a metric richer than accuracy? Each distinct token is tested once."""
-    return any(_rich_name(t) if len(t) <= 64 else _rich_token(t) for t in set(tokens))
+    """Does a token name a metric richer than accuracy? Stops at the first such token (names
+    repeat, so short tokens' verdicts are cached)."""
+    return any(_rich_name(t) if len(t) <= 64 else _rich_token(t) for t in tokens)
 
 
 def _rich_token(token: str) -> bool:
