@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import PurePosixPath
 from typing import TypeVar
 
@@ -29,6 +29,11 @@ class Role(str, Enum):
 
 
 # --- import alias resolution ------------------------------------------------
+
+
+@lru_cache(maxsize=256)
+def _prefix_set(prefixes: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(prefixes)
 
 
 class ImportMap:
@@ -65,7 +70,19 @@ class ImportMap:
 
     def imports_any(self, *prefixes: str) -> bool:
         """True when some imported module is one of ``prefixes`` or inside one."""
-        return any(m == p or m.startswith(p + ".") for m in self.modules for p in prefixes)
+        wanted = _prefix_set(prefixes)
+        return not wanted.isdisjoint(self._enclosing_packages())
+
+    def _enclosing_packages(self) -> set[str]:
+        """Every imported module and each package it sits in (``a.b.c`` -> a, a.b, a.b.c)."""
+        found = self.__dict__.get("_packages")
+        if found is None:
+            found = set()
+            for module in self.modules:
+                parts = module.split(".")
+                found.update(".".join(parts[: i + 1]) for i in range(len(parts)))
+            self.__dict__["_packages"] = found
+        return found
 
 
 def dotted_name(node: ast.AST) -> str | None:
@@ -130,6 +147,22 @@ _EVAL_CALL = re.compile(
     r"\b(accuracy_score|roc_auc_score|f1_score|precision_score|recall_score|classification_report|confusion_matrix|mean_squared_error|r2_score|log_loss|average_precision_score)\b"
 )
 
+# Literals every match of the patterns above contains: a substring test runs in C
+# and rules out most files before the (much slower) regular expression runs.
+_FIT_WORDS = (".fit", ".train", "train_test_split", ".backward")
+_EVAL_WORDS = (
+    "_score",
+    "classification_report",
+    "confusion_matrix",
+    "mean_squared_error",
+    "log_loss",
+)
+_LAMBDA_HANDLER = re.compile(r"def\s+lambda_handler\s*\(|def\s+handler\s*\(\s*event\s*,\s*context")
+
+
+def _mentions_any(source: str, words: tuple[str, ...]) -> bool:
+    return any(w in source for w in words)
+
 
 def detect_roles(
     path: str, source: str, imports: ImportMap | None, config: Config
@@ -154,16 +187,16 @@ def detect_roles(
         imports is not None and imports.imports_any(*_SERVING_IMPORTS)
     ):
         roles.add(Role.SERVING)
-    if re.search(r"def\s+lambda_handler\s*\(|def\s+handler\s*\(\s*event\s*,\s*context", source):
+    if "handler" in source and _LAMBDA_HANDLER.search(source):
         roles.add(Role.SERVING)
     if _TRAINING_PATH.search(lower):
         roles.add(Role.TRAINING)
     if _EVAL_PATH.search(lower):
         roles.add(Role.EVALUATION)
     ml = imports is not None and imports.imports_any(*_ML_IMPORTS)
-    if ml and _FIT_CALL.search(source):
+    if ml and _mentions_any(source, _FIT_WORDS) and _FIT_CALL.search(source):
         roles.add(Role.TRAINING)
-    if ml and _EVAL_CALL.search(source):
+    if ml and _mentions_any(source, _EVAL_WORDS) and _EVAL_CALL.search(source):
         roles.add(Role.EVALUATION)
     if path.endswith(".ipynb") and ml:
         roles.update({Role.TRAINING, Role.EVALUATION})
