@@ -69,6 +69,7 @@ _WRITER_LAST_NAMES = frozenset(
         "save",
     }
 )
+_KERAS_SAVE = re.compile(r"^(tensorflow\.)?(keras|tf_keras)\.(models|saving)\.save_model$")
 _PATH_CTORS = re.compile(
     r"^(pathlib\.)?(Pure(Posix|Windows)?)?Path$|^os\.path\.join$|^posixpath\.join$"
 )
@@ -139,14 +140,15 @@ class UnversionedArtifact(Rule):
             for local, target in ctx.imports.names.items()
             if target.partition(".")[0] in _SAVE_PACKAGES
         }
-        if not save_locals and "save" not in ctx.source:
+        source = ctx.source
+        if source.isascii() and not any(word in source for word in _SAVE_WORDS):
+            return  # see _SAVE_WORDS
+        if not save_locals and "save" not in source:
             return  # no such name and no `.save*` method: no call can be a save target
         constants: dict[str, ast.expr] | None = None  # needed once a save has a destination
         metadata: list[_MetadataWrite] | None = None  # both looked up once a fixed save is found
         dvc_outputs: set[str] | None = None
-        for call in ctx.calls:
-            if not _may_save(call, save_locals):
-                continue
+        for call in _candidate_calls(ctx.calls, save_locals):
             found = self._save_target(ctx, call)
             if found is None:
                 continue
@@ -229,9 +231,9 @@ class UnversionedArtifact(Rule):
             return "save", None, arg(1, "f")
         if name == "tensorflow.saved_model.save":
             return "save", None, arg(1, "export_dir")
-        if re.match(r"^(tensorflow\.)?(keras|tf_keras)\.(models|saving)\.save_model$", name):
+        if _KERAS_SAVE.match(name):
             return "save", arg(0, "model"), arg(1, "filepath")
-        if not method or ctx.qualname(func) is not None:
+        if not method or name:  # a resolved name (the callee's) matched none of the above
             return None
         receiver = dotted_name(func.value) if isinstance(func, ast.Attribute) else None
         if method == "save_model":
@@ -270,6 +272,30 @@ _SAVE_PACKAGES = frozenset(
     }
 )
 _SAVE_METHODS = frozenset({"save_model", "save_pretrained", "save"})
+# The last segment of every name ``_save_target`` matches contains one of these; it is spelled
+# in the call or in the import that names it, so ASCII source without them saves nothing.
+_SAVE_WORDS = ("save", "dump", "export", "log_model")
+
+
+def _candidate_calls(calls: list[ast.Call], save_locals: set[str]) -> list[ast.Call]:
+    """``[c for c in calls if _may_save(c, save_locals)]`` with the test inline (it runs on
+    every call of most training and serving modules)."""
+    out: list[ast.Call] = []
+    attribute, name = ast.Attribute, ast.Name
+    for call in calls:
+        func = call.func
+        if isinstance(func, attribute):
+            if func.attr in _SAVE_METHODS:
+                out.append(call)
+            elif save_locals:
+                node = func.value
+                while isinstance(node, attribute):
+                    node = node.value
+                if isinstance(node, name) and node.id in save_locals:
+                    out.append(call)
+        elif isinstance(func, name) and func.id in save_locals:
+            out.append(call)
+    return out
 
 
 def _may_save(call: ast.Call, save_locals: set[str]) -> bool:

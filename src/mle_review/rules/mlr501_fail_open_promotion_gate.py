@@ -224,16 +224,21 @@ class _Analysis:
     def __init__(self, ctx: ModuleContext) -> None:
         self.ctx = ctx
         self.gate_file = _is_gate_path(ctx.path)
-        # By name, the definition a tree walk meets last (the one a dict built while walking keeps).
+        self._gate_scope_cache: dict[int, bool] = {}
+        self._verdicts: dict[str, bool] = {}
+
+    @cached_property
+    def local_funcs(self) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
+        """By name, the definition a tree walk meets last (the one a dict built while walking
+        keeps). Only gate code looks functions up, so built on first use."""
+        ctx = self.ctx
         by_name: dict[str, list[ast.FunctionDef | ast.AsyncFunctionDef]] = {}
         for func in ctx.functions:
             by_name.setdefault(func.name, []).append(func)
-        self.local_funcs: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {
+        return {
             name: funcs[0] if len(funcs) == 1 else max(funcs, key=lambda f: walk_order(ctx, f))
             for name, funcs in by_name.items()
         }
-        self._gate_scope_cache: dict[int, bool] = {}
-        self._verdicts: dict[str, bool] = {}
 
     @cached_property
     def module_promotes(self) -> bool:
