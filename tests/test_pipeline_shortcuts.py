@@ -59,11 +59,21 @@ def test_mlr206_save_prefilter(modules: list[ModuleContext]) -> None:
             if rule._save_target(ctx, call) is not None:
                 saves += 1
                 assert save_locals or "save" in ctx.source, ctx.path
-                assert any(word in ctx.source for word in r206._SAVE_WORDS), ctx.path
+                assert any(r206._has_identifier(ctx.source, w) for w in r206._SAVE_WORDS), ctx.path
+
                 assert r206._may_save(call, save_locals), (ctx.path, call.lineno)
         expected = [c for c in ctx.calls if r206._may_save(c, save_locals)]
         assert r206._candidate_calls(ctx.calls, save_locals) == expected, ctx.path
     assert saves > 20
+
+
+def test_mlr206_identifier_search_is_a_word_regex(modules: list[ModuleContext]) -> None:
+    for ctx in modules:
+        if not ctx.source.isascii():
+            continue
+        for word in r206._SAVE_WORDS:
+            expected = bool(re.search(rf"\b{word}\b", ctx.source))
+            assert r206._has_identifier(ctx.source, word) == expected, (ctx.path, word)
 
 
 def test_mlr207_mutation_roots(modules: list[ModuleContext]) -> None:
