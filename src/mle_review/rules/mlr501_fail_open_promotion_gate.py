@@ -106,6 +106,10 @@ _PASS_WORD = re.compile(
     r"result|results|verdict|decision|promote|deploy|ship)$"
 )
 _NEGATION = frozenset({"not", "no", "non", "never"})
+# "fail_open", "fail_closed", "fail_safe", "fail_fast", "failover": a behaviour, not a failure.
+_FAILURE_MODES = frozenset({"open", "opened", "closed", "close", "safe", "fast", "over", "soft"})
+# Functions whose name says they carry out a promotion: their remaining statements promote.
+_PROMOTING_FUNC = re.compile(r"^(promote|deploy|release|publish|ship|rollout|roll_out)(_|$)")
 # Metrics that live in [0, 1], so a default of 1.0 is the best possible value.
 _BOUNDED_METRIC = re.compile(
     r"auc|f1|accuracy|(^|_)acc($|_)|precision|recall|ratio|parity|rate|score|r2|(^|_)ap($|_)|map|ndcg|iou|dice|"
@@ -391,6 +395,8 @@ class _Analysis:
         for i in range(len(words) - 1, -1, -1):
             word = words[i]
             kind: Polarity | None = None
+            if i + 1 < len(words) and words[i + 1] in _FAILURE_MODES and word.startswith("fail"):
+                continue  # "fail_open", "fail_safe": how the code behaves, not a failed verdict
             if _FAIL_WORD.match(word) and not (
                 word in ("low", "high") and (i == 0 or words[i - 1] != "too")
             ):
@@ -1070,6 +1076,29 @@ class _Analysis:
         return False
 
     # 7. if auc < MIN_AUC: logger.warning(...)   ... promote()
+    def _promoting_rest(self, scope: ast.AST, node: ast.If) -> str | None:
+        """In a function named as a promotion (``promote_model``, ``deploy``), the statements after
+        a log-only check are the promotion itself (e.g. writing the ``CURRENT`` pointer): the
+        first call among them that is not logging, shown as ``<function> (`<call>`)``."""
+        if not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return None
+        if not _PROMOTING_FUNC.search(_snake(scope.name)):
+            return None
+        if self.ctx.parents.get(node) is not scope:
+            return None  # only a check at the top level of the function body
+        after = scope.body[scope.body.index(node) + 1 :]
+        for stmt in after:
+            if isinstance(stmt, (ast.Return, ast.Raise)):
+                return None  # the function stops before doing anything else
+            if isinstance(stmt, ast.If):
+                continue  # further checks (hard or soft) are judged on their own
+            for call in _calls_in(stmt):
+                func = call.func
+                name = dotted_name(func) or (func.attr if isinstance(func, ast.Attribute) else "")
+                if name and not _LOG_CALL.search(name):
+                    return f"`{scope.name}` (`{_short(call)}`)"
+        return None
+
     def log_only_failure(self, node: ast.If) -> Iterator[_Finding]:
         if not self.is_log_only(node.body) or (node.orelse and not self.is_log_only(node.orelse)):
             return
@@ -1091,7 +1120,8 @@ class _Analysis:
             return
         scope = self.scope(node)
         later = [c for c in self.promotes(scope) if c.lineno > node.lineno]
-        if not later:
+        action = f"`{dotted_name(later[0].func)}`" if later else self._promoting_rest(scope, node)
+        if action is None:
             return
         metric_text = {
             ast.unparse(s) for s in sides if not self.thresholdish(s) or self.metricish(s)
@@ -1105,11 +1135,15 @@ class _Analysis:
                 return  # the same metric has a hard check elsewhere
         yield _Finding(
             node,
-            f"when `{ast.unparse(test)}` the gate only logs, then `{dotted_name(later[0].func)}` promotes the "
+            f"when `{ast.unparse(test)}` the gate only logs, then {action} promotes the "
             "model anyway: the failure has no consequence",
             "Make the failed check block promotion (raise / exit non-zero / return before promoting), or rename the "
             "threshold as an explicit warning level if it is advisory.",
         )
+
+
+def _calls_in(stmt: ast.stmt) -> Iterator[ast.Call]:
+    return (n for n in ast.walk(stmt) if isinstance(n, ast.Call))
 
 
 def _verdict_facts(
