@@ -172,6 +172,8 @@ def _copy_facts(src: Facts, dst: Facts) -> None:
 _NONE_CONST = Val()
 # methods with effects on receivers that are not frames, or whose name alone decides a path
 _EFFECT_METHODS = word_set("add append insert extend update setdefault backward index")
+# methods of a fitted object that hand out what it learned (which features it kept, their names)
+_STATE_READERS = word_set("get_support get_feature_names_out get_feature_names")
 
 
 def _inert_qualified(q: str) -> bool:
@@ -215,6 +217,10 @@ class Analysis:
     resamples: dict[int, tuple[ast.AST, str, Token]] = field(default_factory=dict)
     gathers: dict[str, Gather] = field(default_factory=dict)
     label_fits: set[int] = field(default_factory=set)  # statistics that only define a target column
+    column_written: set[int] = field(default_factory=set)  # fits whose output became a frame column
+    param_names: dict[int, str] = field(default_factory=dict)  # parameter token id -> its name
+    # parameter name -> a timestamp column some function of the module reads on it (and the line)
+    param_time: dict[str, tuple[str, int]] = field(default_factory=dict)
     complete: bool = True
 
     def fit_list(self) -> list[Fit]:
@@ -277,6 +283,8 @@ class Interpreter:
         self.param_examples: dict[str, Val] = {}
         self.attr_cache: dict[ast.ClassDef, Env] = {}
         self.column_fits: dict[tuple[int, str], frozenset[int]] = {}
+        # same-file helper calls being followed (outermost first) and the values they were given
+        self.call_sites: list[tuple[ast.Call, list[Val]]] = []
         # ``a.b.c`` of each Name/Attribute node: a call's receiver and the attribute itself ask twice
         self.dotted: dict[ast.AST, str | None] = {}
         self.consts: dict[tuple[type, object], Val] = {}
@@ -372,6 +380,9 @@ class Interpreter:
         ):
             return UNKNOWN
         tok = Token("source", line, name, role=role_from_name(name))
+        self.a.param_names[tok.id] = name
+        if is_event_source(name):
+            tok.facts.event_source = line  # def attach(labels, refunds): an event log by name
         example = self.param_examples.get(name)
         if example is not None:
             # sibling helpers receive the same frames under the same names: keep what is known
@@ -890,6 +901,7 @@ class Interpreter:
         """Remember which fitted state was written into which column (to tell labels from features)."""
         if not fits:
             return
+        self.a.column_written |= fits
         for t in frame.rows:
             for c in cols:
                 key = (t.canon.id, c)
@@ -1026,17 +1038,23 @@ class Interpreter:
         names: set[str] = set()
         self.loop_vars.append(names)
         try:
+            conds: list[Val] = []
             for gen in node.generators:
                 it = self.ev(gen.iter, local)
                 names |= {n.id for n in ast.walk(gen.target) if isinstance(n, ast.Name)}
                 self.assign(gen.target, it.iter_elem(), local, None)
                 for cond in gen.ifs:
-                    self.ev(cond, local)
+                    conds.append(self.ev(cond, local))
             if isinstance(node, ast.DictComp):
                 self.ev(node.key, local)
                 elt = self.ev(node.value, local)
             else:
                 elt = self.ev(node.elt, local)
+            # which elements survive depends on the conditions: `[c for c, keep in zip(cols,
+            # selector.get_support()) if keep]` carries what the selector learned
+            kept = influence(conds).fits - elt.fits
+            if kept:
+                elt = elt.with_(fits=elt.fits | kept)
         finally:
             self.loops.pop()
             self.loop_vars.pop()
@@ -1201,9 +1219,13 @@ class Interpreter:
             self.note_columns(recv.rows, cols)
             return base.with_(cols=tuple(cols), agg_of=frozenset())
         if col_key is not None:
-            self.ev(col_key, env)
+            chosen = self.ev(col_key, env)
             if cols:
                 self.note_columns(recv.rows, cols)
+            elif not chosen.rows:
+                picked = influence([chosen]).fits - base.fits
+                if picked:
+                    base = base.with_(fits=base.fits | picked)  # df.loc[:, selected_columns]
         if isinstance(row_key, ast.Slice):
             if row_key.lower is None and row_key.upper is None:
                 return base.with_(cols=tuple(cols) or base.cols)
@@ -1253,7 +1275,9 @@ class Interpreter:
             sub = Subset("mask", node, recv.rows)
             return self.materialize(base, sub, _short(row_key, 60))
         if isinstance(row_key, ast.Name) and not kv.rows and kv.const is None and col_key is None:
-            return base  # df[cols] with a list of column names
+            # df[cols] with a list of column names (chosen by a fitted selector: its state)
+            picked = influence([kv]).fits - base.fits
+            return base.with_(fits=base.fits | picked) if picked else base
         return base.with_(cols=tuple(cols) or base.cols)
 
     def slice_uses_loop_var(self, sl: ast.Slice) -> bool:
@@ -1361,11 +1385,19 @@ class Interpreter:
             elif is_time_column(c):
                 for t in rows:
                     t.facts.time_cols.setdefault(c, self.stmt_line)
+                    self.note_param_time(t, c)
 
     def note_parsed(self, recv: Val) -> None:
         for c in recv.cols:
             for t in recv.rows:
                 t.facts.parsed.setdefault(c, self.stmt_line)
+                self.note_param_time(t, c)
+
+    def note_param_time(self, t: Token, col: str) -> None:
+        """A function's parameter is seen to carry a timestamp column (for sibling functions)."""
+        name = self.a.param_names.get(t.canon.id)
+        if name is not None:
+            self.a.param_time.setdefault(name, (col, self.stmt_line))
 
     def alias(
         self,
@@ -1382,10 +1414,14 @@ class Interpreter:
             a = Token("alias", self.stmt_line, label, (t,))
             for c in parsed:
                 a.facts.parsed[c] = self.stmt_line
+                self.note_param_time(t, c)
             if time_index:
                 a.facts.time_index = self.stmt_line
+                self.note_param_time(t, "index")
             if sorted_by:
                 a.facts.sorted_by[sorted_by] = self.stmt_line
+                if sorted_by != "index":
+                    self.note_param_time(t, sorted_by)
             if unique_on:
                 a.facts.unique_on.update(unique_on)
             new.add(a)
@@ -1524,6 +1560,7 @@ class Interpreter:
                 self.param_examples.setdefault(prm.arg, bound)
         self.frames.append(func)
         self.returns.append([])
+        self.call_sites.append((node, [*args, *kwargs.values()]))
         saved_line = self.stmt_line
         try:
             self.exec_block(func.body, local)
@@ -1531,8 +1568,16 @@ class Interpreter:
         finally:
             self.frames.pop()
             self.returns.pop()
+            self.call_sites.pop()
             self.stmt_line = saved_line
         result = join_all(rets) if rets else NONE
+        if result.rows and is_event_source(func.name):
+            # `load_interactions(path)`: rows the helper itself loads are an event log by its name
+            end = getattr(func, "end_lineno", None) or func.lineno
+            for t in result.rows:
+                c = t.canon
+                if c.kind == "source" and func.lineno <= c.line <= end:
+                    c.facts.event_source = c.facts.event_source or c.line
         # names bound inside the helper do not leak out; fresh rows get the caller's names
         return result
 
@@ -1576,12 +1621,17 @@ class Interpreter:
             data = [v.flat() for v in [*args, *kwargs.values()] if v.flat().rows]
             if data:
                 # the rows it wraps, and its own methods (get_splits() calling random_split(self))
-                return Val(
+                wrapped = Val(
                     rows=frozenset().union(*(d.rows for d in data)),
                     fits=influence([*args, *kwargs.values()]).fits,
                     tags=frozenset({"self"}),
                     func=cls,
                 )
+                # __init__ reads the frame's columns (`frame["user_idx"]`): learn them on these rows
+                init = self.method_of(cls, "__init__")
+                if init is not None and init not in self.frames:
+                    self.call_local(init, node, args, kwargs, self.module_env, bound_self=wrapped)
+                return wrapped
             return self.opaque_result(node, args, kwargs)
         else:
             methods = {s.name for s in cls.body if isinstance(s, ast.FunctionDef)}
@@ -2225,9 +2275,26 @@ class Interpreter:
             internal=internal,
             upstream=data.fits,
         )
+        fit.site = self.entry_site(data.rows)
         self.memo[key] = fit
         self.a.fits[fit.id] = fit
         return fit
+
+    def entry_site(self, rows: frozenset[Token]) -> ast.AST | None:
+        """The outermost call of a same-file helper that was handed (an ancestor of) ``rows``.
+
+        A generic ``fit(model, X, y)`` helper learns from whatever its caller passes: the call
+        that passes the data is where the problem is, not the line inside the helper.
+        """
+        if not self.call_sites or not rows:
+            return None
+        for call, vals in self.call_sites:
+            for v in vals:
+                for t in v.flat().rows:
+                    c = t.canon
+                    if any(c in d.up for d in rows):
+                        return call
+        return None
 
     def record_eval(
         self,
@@ -2503,6 +2570,11 @@ class Interpreter:
             return recv
         if name == "get_booster":
             return recv
+        if name in _STATE_READERS:
+            # the selected features / output names are what the fit learned: using them to pick
+            # columns carries its state (SelectKBest fit on all rows, then get_support on test)
+            state = frozenset().union(*(o.state for o in objs))
+            return Val(fits=state | influence([recv, *args, *kwargs.values()]).fits)
         return influence([recv, *args, *kwargs.values()]).with_(objs=frozenset())
 
     def fit_object(

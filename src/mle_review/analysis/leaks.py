@@ -22,6 +22,7 @@ from mle_review.analysis.lineage import (
     overlap,
     overlap_any,
     shared_duplicates,
+    short,
 )
 from mle_review.analysis.names import (
     CV_TEST,
@@ -70,10 +71,21 @@ _TRIGGER_RE = re.compile("|".join(re.escape(t) for t in _TRIGGERS))
 _UNSET: object = object()
 
 
+# a module that only evaluates (no fit, no split) matters when it also picks among results
+_EVAL_HINT = re.compile(r"score|predict|_error|loss|curve|report|evaluate|accuracy")
+_CHOICE_HINT = re.compile(
+    r"argmax|argmin|idxmax|idxmin|nlargest|nsmallest|\bmax\(|\bmin\(|sorted\(|\.sort|best|^\s*for\s",
+    re.MULTILINE,
+)
+
+
 def relevant(ctx: ModuleContext) -> bool:
     if ctx.is_test:
         return False
-    return _TRIGGER_RE.search(ctx.source) is not None
+    src = ctx.source
+    if _TRIGGER_RE.search(src) is not None:
+        return True
+    return _EVAL_HINT.search(src) is not None and _CHOICE_HINT.search(src) is not None
 
 
 _LEAK_CACHE: dict[int, tuple[ModuleContext, dict[str, list[Leak]]]] = {}
@@ -121,6 +133,28 @@ def _role(rows: frozenset[Token]) -> str | None:
     if TEST in roles:
         return TEST
     return VAL if VAL in roles else (roles.pop() if len(roles) == 1 else None)
+
+
+def _with_submission_rows(rows: frozenset[Token]) -> bool:
+    """Rows concatenated with a file named as the test set (a competition's unlabelled rows).
+
+    Encoders that only learn which categories exist are fit on such stacks so that every
+    category of the scoring file gets a code; that is transductive by design, not a leak of
+    labelled evaluation rows.
+    """
+    combined = test_file = False
+    for t in rows:
+        for u in t.lineage():
+            if u.kind == "combine":
+                combined = True
+            elif u.kind == "source" and u.role == TEST:
+                test_file = True
+    return combined and test_file
+
+
+def _fit_line(f: Fit) -> int:
+    """Where an MLR102 finding about ``f`` sits: the helper call that handed it the data, if any."""
+    return getattr(f.site, "lineno", f.line) if f.site is not None else f.line
 
 
 def _is_real_split(s: Split) -> bool:
@@ -238,6 +272,11 @@ class _Queries:
                 continue
             if f.id in self.a.label_fits:
                 continue  # a statistic that defines the target (RUL from the max cycle), not a feature
+            spec = f.obj.spec if f.obj is not None else None
+            if spec is not None and spec.column_only and f.id not in self.a.column_written:
+                continue  # LabelEncoder output kept in a variable: the target's class codes
+            if f.cat is Cat.ENCODER and _with_submission_rows(f.rows):
+                continue  # category codes learned over train + the unlabelled test file: routine
             leak = self._prep_leak(f)
             if leak is not None:
                 seen.add(f.line)
@@ -394,9 +433,9 @@ class _Queries:
                     reported.add(line)
                     out.append(self._resample_leak(rnode, what, tok, e))
                     continue
-                if f.line in reported:
+                if _fit_line(f) in reported:
                     continue
-                reported.add(f.line)
+                reported.add(_fit_line(f))
                 out.append(self._fit_on_eval(f, e))
         # (b) resampling that copies rows, followed by a split of the copies
         for _tid, (rnode, what, tok) in sorted(self.a.resamples.items()):
@@ -468,6 +507,18 @@ class _Queries:
             where = "which contains the evaluation rows"
         related.append((None, e.line, "scored here"))
         conf = None if f.cat in _MODEL_CATS else Confidence.MEDIUM
+        if f.site is not None:
+            # a generic helper fits whatever it is handed: the finding sits on the call handing it
+            # the evaluation rows, and the line inside the helper is related
+            related.insert(0, (None, f.line, "the helper fits here"))
+            return Leak(
+                "MLR102",
+                f.site,
+                f"{self.fit_subject(f)} is fit by `{short(f.site, 50)}` (line {self.L(_fit_line(f))}) on data {where}, "
+                f"and is then scored on them at line {self.L(e.line)}, so the evaluation measures memorised rows",
+                related=related,
+                confidence=conf,
+            )
         return Leak(
             "MLR102",
             f.node,
@@ -636,7 +687,9 @@ class _Queries:
             for f in self.fits:
                 if f.cat in _MODEL_CATS and self._inside(f.node, loop):
                     return True
-            if isinstance(loop, ast.For):
+            if isinstance(loop, ast.For) and len(e.models) > 1:
+                # `for name, m in models.items()`: the loop hands out several scored models (a
+                # loop over a groupby's `.indices.items()` scores one model per segment)
                 it = loop.iter
                 if (
                     isinstance(it, ast.Call)
@@ -792,6 +845,13 @@ class _Queries:
                         return c, line
                 if f.time_index:
                     return "index", f.time_index
+        # a parameter of a helper: another function of the module shows the same frame's
+        # timestamp (`order_labels(labels)` sorts by `decision_time`)
+        for t in _ordered(rows):
+            for u in t.lineage():
+                name = self.a.param_names.get(u.id)
+                if name is not None and name in self.a.param_time:
+                    return self.a.param_time[name]
         return None
 
     def is_event_like(self, rows: frozenset[Token], keys: tuple[str, ...] = ()) -> bool:

@@ -278,6 +278,7 @@ class Fit:
     internal: bool = False  # a clone fit inside cross-validation / a search / a pipeline
     upstream: frozenset[int] = frozenset()  # fits already applied to the data it learned from
     what_node: ast.AST | None = None  # statistics: the expression computing them
+    site: ast.AST | None = None  # the caller's call of the helper that was handed this data
     id: int = field(default_factory=lambda: next(_ids))
 
     @property

@@ -103,7 +103,10 @@ def is_entity_column(col: str) -> bool:
     ws = words(col)
     if not ws:
         return False
-    if ws[-1] in ("id", "ids", "key", "no", "number", "code", "uuid") and len(ws) > 1:
+    if (
+        ws[-1] in ("id", "ids", "key", "no", "number", "code", "uuid", "idx", "index")
+        and len(ws) > 1
+    ):
         return ws[0] not in _NOT_ENTITY_ID and any(w in _ENTITY_STEMS for w in ws[:-1])
     return len(ws) <= 2 and ws[-1] in _ENTITY_STEMS
 
@@ -111,7 +114,7 @@ def is_entity_column(col: str) -> bool:
 _EVENT_SOURCE = re.compile(
     r"(event|session|transaction|txn|click|visit|log|interaction|rating|order|purchase|claim|encounter|"
     r"admission|reading|measurement|activity|trip|ride|pageview|impression|heartbeat|telemetry|play|"
-    r"usage|payment|login|stream|history|vital|lab)s?\b",
+    r"usage|payment|login|stream|history|vital|lab|chargeback|refund|dispute|complaint|incident)s?\b",
     re.IGNORECASE,
 )
 

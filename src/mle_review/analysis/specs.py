@@ -50,6 +50,9 @@ class ClassSpec:
     grouped: bool = False  # splitters that keep groups together
     time_series: bool = False  # splitters that respect time order
     data_in_ctor: bool = False  # statsmodels style: OLS(y, X).fit()
+    # encodes feature columns only when its output is written into a frame column; on a
+    # plain variable it is the usual encoding of the target (LabelEncoder)
+    column_only: bool = False
 
 
 SK = ("sklearn",)
@@ -150,8 +153,9 @@ CLASSES: dict[str, tuple[ClassSpec, ...]] = _index(
             Cat.STATELESS,
             "transformer",
             SK,
-            "Normalizer Binarizer FunctionTransformer PolynomialFeatures HashingVectorizer LabelEncoder",
+            "Normalizer Binarizer FunctionTransformer PolynomialFeatures HashingVectorizer",
         ),
+        *_rows(Cat.ENCODER, "encoder", SK, "LabelEncoder", column_only=True),
         # --- category_encoders --------------------------------------------------------------------------
         *_rows(
             Cat.TARGET_ENCODER,
