@@ -176,6 +176,17 @@ _EFFECT_METHODS = word_set("add append insert extend update setdefault backward 
 _STATE_READERS = word_set("get_support get_feature_names_out get_feature_names")
 
 
+def _carried_fits(v: Val) -> frozenset[int]:
+    """Fitted state anywhere in a value's structure (``influence`` without joining the items)."""
+    fits = v.fits
+    for item in v.items or ():
+        if item.fits or item.items is not None or item.elem is not None:
+            fits = fits | _carried_fits(item)
+    if v.elem is not None:
+        fits = fits | _carried_fits(v.elem)
+    return fits
+
+
 def _inert_qualified(q: str) -> bool:
     """An imported function or class whose call :meth:`Interpreter.call_qualified` only wraps.
 
@@ -1223,7 +1234,7 @@ class Interpreter:
             if cols:
                 self.note_columns(recv.rows, cols)
             elif not chosen.rows:
-                picked = influence([chosen]).fits - base.fits
+                picked = _carried_fits(chosen) - base.fits
                 if picked:
                     base = base.with_(fits=base.fits | picked)  # df.loc[:, selected_columns]
         if isinstance(row_key, ast.Slice):
@@ -1276,7 +1287,7 @@ class Interpreter:
             return self.materialize(base, sub, _short(row_key, 60))
         if isinstance(row_key, ast.Name) and not kv.rows and kv.const is None and col_key is None:
             # df[cols] with a list of column names (chosen by a fitted selector: its state)
-            picked = influence([kv]).fits - base.fits
+            picked = _carried_fits(kv) - base.fits
             return base.with_(fits=base.fits | picked) if picked else base
         return base.with_(cols=tuple(cols) or base.cols)
 
