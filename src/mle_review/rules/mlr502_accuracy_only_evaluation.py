@@ -99,6 +99,74 @@ def _rich_token(token: str) -> bool:
 _rich_name = lru_cache(maxsize=16384)(_rich_token)
 
 
+_TEST_SPLIT = re.compile(r"(^|_)test($|_)|^test|test$", re.I)
+
+
+def _mentions_test_split(ctx: ModuleContext) -> bool:
+    return any(_TEST_SPLIT.search(n.id) for n in ctx.nodes(ast.Name))
+
+
+def _on_test_split(node: ast.AST) -> bool:
+    """Is the accuracy computed on the test split (``accuracy_score(y_test, ...)``)?"""
+    return any(isinstance(n, ast.Name) and _TEST_SPLIT.search(n.id) for n in ast.walk(node))
+
+
+class _EntryPath:
+    """The code a script's ``if __name__ == "__main__":`` block runs: the block and the
+    module's functions it calls, directly or through each other."""
+
+    def __init__(self, block: ast.If, functions: set[ast.AST]) -> None:
+        self.block = block
+        self.functions = functions
+
+    def covers(self, ctx: ModuleContext, node: ast.AST) -> bool:
+        scope = scope_body(ctx, node)
+        if scope in self.functions:
+            return True
+        cur = ctx.parents.get(node)
+        while cur is not None and cur is not self.block:
+            cur = ctx.parents.get(cur)
+        return cur is self.block
+
+
+def _main_block(ctx: ModuleContext) -> ast.If | None:
+    for stmt in ctx.tree.body:
+        if (
+            isinstance(stmt, ast.If)
+            and isinstance(stmt.test, ast.Compare)
+            and isinstance(stmt.test.left, ast.Name)
+            and stmt.test.left.id == "__name__"
+            and any(
+                isinstance(c, ast.Constant) and c.value == "__main__" for c in stmt.test.comparators
+            )
+        ):
+            return stmt
+    return None
+
+
+def _entry_path_without_richer_metrics(ctx: ModuleContext) -> _EntryPath | None:
+    """A script whose entry point reports accuracy alone, while a richer metric is computed
+    only by code the entry point never runs (another function of the file): the entry path.
+    None when there is no ``__main__`` block or the entry path computes a richer metric."""
+    block = _main_block(ctx)
+    if block is None:
+        return None
+    local = {f.name: f for f in ctx.functions if isinstance(ctx.parents.get(f), ast.Module)}
+    reached: set[ast.AST] = set()
+    pending: list[ast.AST] = [block]
+    while pending:
+        for node in ast.walk(pending.pop()):
+            if isinstance(node, ast.Name) and node.id in local:
+                func = local[node.id]
+                if func not in reached:
+                    reached.add(func)
+                    pending.append(func)
+    tokens = (tok for part in [block, *reached] for tok in identifiers(part))
+    if _richer(tokens):
+        return None
+    return _EntryPath(block, reached)
+
+
 _CLASSIFIER_CTOR = re.compile(
     r"Classifier(CV)?$|LogisticRegression(CV)?$|(^|\.)(SVC|LinearSVC|NuSVC|GaussianNB|MultinomialNB|BernoulliNB|"
     r"ComplementNB|CategoricalNB|Perceptron|QuadraticDiscriminantAnalysis|LinearDiscriminantAnalysis)$"
@@ -162,9 +230,17 @@ class AccuracyOnlyEvaluation(Rule):
     def check_module(self, ctx: ModuleContext) -> Iterator[Hit]:
         if ctx.is_test or not _may_measure_accuracy(ctx):
             return
+        # Where findings may be: everywhere, or (richer metrics elsewhere in the file) only the
+        # code the `__main__` block runs, when none of it computes a richer metric.
+        entry: _EntryPath | None = None
         if self._richer_metrics(ctx):
-            return
-        if self._evaluated_elsewhere(ctx):
+            entry = _entry_path_without_richer_metrics(ctx)
+            if entry is None:
+                return
+        # A training module whose project evaluates properly elsewhere: its own accuracy is
+        # monitoring, unless it is measured on the test split (this file's final evaluation).
+        test_split_only = entry is None and self._evaluated_elsewhere(ctx)
+        if test_split_only and not _mentions_test_split(ctx):
             return
         classifiers = self._classifier_names(ctx)
         code_names = [n.id for n in ctx.nodes(ast.Name)] + [
@@ -188,6 +264,10 @@ class AccuracyOnlyEvaluation(Rule):
             found.sort(key=lambda pair: walk_order(ctx, pair[0]))
         reported_scopes: set[int] = set()
         for node, what in found:
+            if entry is not None and not entry.covers(ctx, node):
+                continue
+            if test_split_only and not _on_test_split(node):
+                continue
             scope = id(scope_body(ctx, node))
             if scope in reported_scopes:
                 continue
