@@ -299,7 +299,17 @@ class NotebookState(Rule):
                 hooks.append((node, hook))
         if len(hooks) > 1:  # the order a tree walk meets them in, as always reported
             hooks.sort(key=lambda pair: walk_order(ctx, pair[0]))
-        for node, name in hooks:
+        # With a hook installed, the statements that import a notebook of the scan are where
+        # production starts to depend on it; the hook import is reported only when none is found.
+        notebook_imports = _notebook_imports(ctx, import_nodes) if hooks else []
+        for node, notebook in notebook_imports:
+            yield Hit.at(
+                node,
+                f"imports the notebook `{notebook}` as a module (through `{hooks[0][1]}`): production code "
+                "then depends on notebook cells, their order and their side effects",
+                fix="Move the shared code into a `.py` module and import that from both the notebook and the pipeline.",
+            )
+        for node, name in hooks if not notebook_imports else []:
             yield Hit.at(
                 node,
                 f"imports `{name}`, a hook that imports notebooks as modules: production code then "
@@ -415,6 +425,38 @@ def _original_line(nb: Notebook, module_line: int) -> str:
 def _is_notebook_target(target: str) -> bool:
     name = PurePosixPath(target).name
     return name.endswith(".ipynb") or "." not in name
+
+
+def _notebook_imports(
+    ctx: ModuleContext, nodes: list[ast.Import | ast.ImportFrom]
+) -> list[tuple[ast.Import | ast.ImportFrom, str]]:
+    """Import statements whose module resolves to a notebook of the scan (``from pipelines
+    import explore`` with ``pipelines/explore.ipynb`` present), with that notebook's path;
+    relative imports resolve against the importing file's folder."""
+    notebooks = [m.path for m in ctx.project.modules if m.notebook is not None]
+    if not notebooks:
+        return []
+    here = PurePosixPath(ctx.path).parent.parts
+    found: list[tuple[ast.Import | ast.ImportFrom, str]] = []
+    for node in sorted(nodes, key=lambda n: (n.lineno, n.col_offset)):
+        dotted: list[str] = []
+        if isinstance(node, ast.Import):
+            dotted = [a.name for a in node.names]
+        else:
+            base = node.module or ""
+            if node.level:
+                up = here[: len(here) - (node.level - 1)] if node.level - 1 <= len(here) else ()
+                base = ".".join([*up, *([base] if base else [])])
+            dotted = [base, *(f"{base}.{a.name}" if base else a.name for a in node.names)]
+        for name in dotted:
+            if not name or name.split(".")[0] in _NOTEBOOK_IMPORTERS:
+                continue
+            suffix = name.replace(".", "/") + ".ipynb"
+            match = next((p for p in notebooks if p == suffix or p.endswith("/" + suffix)), None)
+            if match is not None:
+                found.append((node, match))
+                break
+    return found
 
 
 def _referenced_by_production(ctx: ModuleContext, dirs: frozenset[str]) -> bool:
