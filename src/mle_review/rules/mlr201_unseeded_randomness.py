@@ -317,7 +317,11 @@ class UnseededRandomness(Rule):
     )
 
     def check_module(self, ctx: ModuleContext) -> Iterator[Hit]:
-        if ctx.is_test or not ctx.has_role(Role.TRAINING, Role.EVALUATION):
+        if ctx.is_test:
+            return
+        if not ctx.has_role(Role.TRAINING, Role.EVALUATION) and (
+            ctx.has_role(Role.SERVING) or not _builds_training_loaders(ctx)
+        ):
             return
         names = ctx.imports.names
         draws = [
@@ -416,17 +420,52 @@ def _module_names(path: str) -> set[str]:
     return {n for n in names if n}
 
 
-def _seeded_by_importers(ctx: ModuleContext) -> set[str]:
-    """Seeds set by project modules that import this one (an entry point seeding for it)."""
-    mine = _module_names(ctx.path)
+def _seeded_by_importers(ctx: ModuleContext, depth: int = 3) -> set[str]:
+    """Seeds set by project modules that import this one, directly or through up to ``depth``
+    levels of importers (an entry point seeding for the helpers it runs)."""
     seeded: set[str] = set()
+    seen = {id(ctx)}
+    frontier = [ctx]
+    for _ in range(depth):
+        importers: list[ModuleContext] = []
+        for target in frontier:
+            for other in _direct_importers(target):
+                if id(other) not in seen:
+                    seen.add(id(other))
+                    importers.append(other)
+        for other in importers:
+            seeded |= seeded_libraries(other)
+        if seeded >= ALL_LIBS or not importers:
+            break
+        frontier = importers
+    return seeded
+
+
+def _direct_importers(ctx: ModuleContext) -> list[ModuleContext]:
+    mine = _module_names(ctx.path)
+    found: list[ModuleContext] = []
     for other in ctx.project.modules:
         if other is ctx:
             continue
         targets = set(other.imports.modules) | set(other.imports.names.values())
         if any(t == m or t.startswith(m + ".") for t in targets for m in mine):
-            seeded |= seeded_libraries(other)
-    return seeded
+            found.append(other)
+    return found
+
+
+def _builds_training_loaders(ctx: ModuleContext) -> bool:
+    """A data module that splits a dataset at random or builds a shuffling ``DataLoader``: its
+    randomness decides what the model trains on, wherever the module sits."""
+    source = ctx.source
+    if source.isascii() and "random_split" not in source and "shuffle" not in source:
+        return False
+    for call in ctx.calls:
+        name = ctx.qualname(call) or ""
+        if name.endswith(".random_split") and name.startswith("torch."):
+            return True
+        if name in TORCH_LOADERS and is_true(call_kwarg(call, "shuffle")):
+            return True
+    return False
 
 
 # -- classification ----------------------------------------------------------------
