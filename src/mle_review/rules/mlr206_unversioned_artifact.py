@@ -170,7 +170,19 @@ class UnversionedArtifact(Rule):
             if constants is None:
                 constants = module_constants(ctx.tree)
             state, text = _classify(ctx, dest, constants, call)
-            if state is not _Dest.FIXED:
+            configured = None
+            if state is _Dest.DYNAMIC:
+                # a fixed file name under a folder taken from a config object: every run with that
+                # config overwrites the file, so it counts when the module records no metadata
+                configured = _configured_folder_file(ctx, dest, call)
+                if configured is None:
+                    continue
+                if metadata is None:
+                    metadata = _metadata_writes(ctx, constants)
+                if metadata:
+                    continue
+                text = ""
+            elif state is not _Dest.FIXED:
                 continue
             if dvc_outputs is None:
                 dvc_outputs = _dvc_outputs(ctx)
@@ -189,9 +201,14 @@ class UnversionedArtifact(Rule):
             if _returned_to_orchestrator(ctx, call, dest):
                 continue
             shown = text or ast.unparse(dest)
+            where = (
+                f"the fixed file name `{configured[1]}` in the configured folder `{configured[0]}`"
+                if configured is not None
+                else f"the fixed path `{shown}`"
+            )
             yield Hit.at(
                 call,
-                f"`{dotted_name(call.func) or kind}` writes the model to the fixed path `{shown}`: the next run "
+                f"`{dotted_name(call.func) or kind}` writes the model to {where}: the next run "
                 "overwrites it, and nothing records which code, config or data produced it",
                 fix=(
                     "Build the destination from a version (run id, git SHA, timestamp or content hash), e.g. "
@@ -448,6 +465,68 @@ def _classify(
             return _combine(ctx, [expr.func.value, *expr.args], constants, at, depth, "/")
         return _Dest.DYNAMIC, ""
     return _Dest.DYNAMIC, ""
+
+
+# Config objects (not CLI arguments, which are chosen per invocation) and the attribute names of
+# a stable output folder in them.
+_CONFIG_OBJECT = re.compile(
+    r"^(cfg|conf|config|settings|params|hparams|train_cfg|model_cfg|train_config|model_config)$"
+)
+_OUTPUT_FOLDER = re.compile(
+    r"^(out|output|outputs|model|models|save|artifacts?|export|checkpoint|ckpt)_?(dir|directory|folder|path|root)$"
+)
+
+
+def _config_folder(expr: ast.expr) -> str | None:
+    """``cfg.out_dir`` / ``config.paths.model_dir`` (also inside ``Path(...)``/``str(...)``)."""
+    if isinstance(expr, ast.Call) and len(expr.args) == 1 and not expr.keywords:
+        name = dotted_name(expr.func) or ""
+        if name.rsplit(".", 1)[-1] in ("Path", "PurePath", "PosixPath", "str"):
+            expr = expr.args[0]
+    if not isinstance(expr, ast.Attribute) or not _OUTPUT_FOLDER.match(expr.attr):
+        return None
+    text = dotted_name(expr)
+    if text is None or not _CONFIG_OBJECT.match(text.split(".")[0]):
+        return None
+    return text
+
+
+def _configured_folder_file(
+    ctx: ModuleContext, dest: ast.expr, at: ast.Call
+) -> tuple[str, str] | None:
+    """(folder expression, file name) for ``Path(cfg.out_dir) / "model.pt"``,
+    ``os.path.join(cfg.model_dir, "model.joblib")`` or ``f"{cfg.out_dir}/model.pt"`` (also via
+    a local variable), when the file name is a literal with no version in it."""
+    if isinstance(dest, ast.Name):
+        local = _local_value(ctx, dest.id, at)
+        if local is None:
+            return None
+        dest = local
+    folder: ast.expr | None = None
+    name: str | None = None
+    if isinstance(dest, ast.BinOp) and isinstance(dest.op, ast.Div):
+        folder, tail = dest.left, dest.right
+        if isinstance(tail, ast.Constant) and isinstance(tail.value, str):
+            name = tail.value
+    elif isinstance(dest, ast.Call) and len(dest.args) == 2 and not dest.keywords:
+        callee = ctx.call_name(dest) or ""
+        tail = dest.args[1]
+        if _PATH_CTORS.search(callee) and isinstance(tail, ast.Constant):
+            folder, name = dest.args[0], tail.value if isinstance(tail.value, str) else None
+    elif isinstance(dest, ast.JoinedStr) and len(dest.values) == 2:
+        head, tail = dest.values
+        if (
+            isinstance(head, ast.FormattedValue)
+            and head.format_spec is None
+            and isinstance(tail, ast.Constant)
+            and isinstance(tail.value, str)
+            and tail.value.startswith("/")
+        ):
+            folder, name = head.value, tail.value[1:]
+    if folder is None or not name or "/" in name or _VERSION_LITERAL.search(name):
+        return None
+    shown = _config_folder(folder)
+    return (shown, name) if shown is not None else None
 
 
 def _classify_text(text: str) -> tuple[_Dest, str]:
