@@ -91,6 +91,7 @@ _DOCUMENTED_INPLACE = re.compile(
 class _Mutation:
     node: ast.AST
     what: str
+    kind: str = ""  # "assign", "delete", "inplace" or "method": each kind is reported once
 
 
 @register
@@ -102,9 +103,9 @@ class InputFrameMutation(Rule):
         what_it_does=(
             "Looks at every function that receives a pandas DataFrame as a parameter (annotated as `DataFrame`, "
             "named like one, e.g. `df`, `*_df`, or an ambiguous name such as `X` or `data` that the function uses "
-            "with pandas-only API) and reports the first statement that changes that frame in place: column or "
-            "`.loc`/`.iloc` assignment, `del df[col]`, assignment to `df.columns`/`df.index`, `insert`/`pop`/"
-            "`update`, or any method called with `inplace=True`. Nothing is reported once the name has been "
+            "with pandas-only API) and reports the statements that change that frame in place, the first of each "
+            "kind: column or `.loc`/`.iloc` assignment (also to `df.columns`/`df.index`), `del df[col]`, any "
+            "method called with `inplace=True`, and `insert`/`pop`/`update`. Nothing is reported once the name has been "
             "rebound (`df = df.copy()`, `df = df.assign(...)`), for frames the function built itself, in tests "
             "and example code, or in functions whose name or docstring says they work in place."
         ),
@@ -160,19 +161,17 @@ class InputFrameMutation(Rule):
             for param, annotated in params:
                 if statements is None:
                     statements = list(scope_statements(func))
-                mutation = _first_mutation(ctx, func, statements, param, annotated)
-                if mutation is None:
-                    continue
-                hit = Hit.at(
-                    mutation.node,
-                    f"`{func.name}` mutates its argument `{param}` ({mutation.what}) without copying it first, "
-                    "so the caller's DataFrame changes too",
-                    fix=(
-                        f"Add `{param} = {param}.copy()` at the top of `{func.name}`, or build the new columns "
-                        f"with `{param}.assign(...)` and return the result."
-                    ),
-                )
-                found.append((func, hit))
+                for mutation in _mutations(ctx, func, statements, param, annotated):
+                    hit = Hit.at(
+                        mutation.node,
+                        f"`{func.name}` mutates its argument `{param}` ({mutation.what}) without copying it "
+                        "first, so the caller's DataFrame changes too",
+                        fix=(
+                            f"Add `{param} = {param}.copy()` at the top of `{func.name}`, or build the new "
+                            f"columns with `{param}.assign(...)` and return the result."
+                        ),
+                    )
+                    found.append((func, hit))
         if len(found) > 1:  # report in the tree-walk order the rule has always used
             found.sort(key=lambda pair: walk_order(ctx, pair[0]))
         for _func, hit in found:
@@ -331,18 +330,38 @@ def _first_mutation(
     name: str,
     annotated: bool,
 ) -> _Mutation | None:
+    found = _mutations(ctx, func, statements, name, annotated)
+    return found[0] if found else None
+
+
+def _mutations(
+    ctx: ModuleContext,
+    func: ast.FunctionDef | ast.AsyncFunctionDef,
+    statements: list[ast.AST],
+    name: str,
+    annotated: bool,
+) -> list[_Mutation]:
+    """The first mutation of each kind (column/item assignment, deletion, ``inplace=True``
+    call, mutating method) of argument ``name`` before it is rebound, in source order.
+
+    Each kind is a separate change to the caller's frame with its own fix; repeats of a kind
+    (ten column assignments) are one finding.
+    """
     # Every mutation is a statement of the function's own scope, so look for those
     # first; the costlier evidence and rebinding checks run only when one exists.
     found: list[_Mutation] = []
     for node in statements:
         what: str | None = None
+        kind = ""
         if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            kind = "assign"
             for target in targets:
                 what = _target_mutation(target, name)
                 if what:
                     break
         elif isinstance(node, ast.Delete):
+            kind = "delete"
             for target in node.targets:
                 if isinstance(target, ast.Subscript) and root_name(target) == name:
                     what = f"deletes a column of `{name}`"
@@ -353,22 +372,22 @@ def _first_mutation(
             method = call.func.attr
             inplace = next((kw.value for kw in call.keywords if kw.arg == "inplace"), None)
             if isinstance(inplace, ast.Constant) and inplace.value is True:
-                what = f"`{dotted_name(call.func) or method}(..., inplace=True)`"
+                what, kind = f"`{dotted_name(call.func) or method}(..., inplace=True)`", "inplace"
             elif method in _MUTATING_METHODS and isinstance(call.func.value, ast.Name):
-                what = f"`{name}.{method}(...)`"
+                what, kind = f"`{name}.{method}(...)`", "method"
         if what is not None:
-            found.append(_Mutation(node, what))
+            found.append(_Mutation(node, what, kind))
     if not found:
-        return None
+        return []
     strong = annotated or bool(_FRAME_NAME.search(name)) or _pandas_evidence(func, name)
     if not strong:
-        return None
+        return []
     rebinds = _rebind_lines(ctx, func, statements, name)
     if rebinds:
         first_rebind = min(rebinds)
         found = [m for m in found if not first_rebind < getattr(m.node, "lineno", 0)]
-    if not found:
-        return None
-    return min(
-        found, key=lambda m: (getattr(m.node, "lineno", 0), getattr(m.node, "col_offset", 0))
-    )
+    found.sort(key=lambda m: (getattr(m.node, "lineno", 0), getattr(m.node, "col_offset", 0)))
+    first_of_kind: dict[str, _Mutation] = {}
+    for mutation in found:
+        first_of_kind.setdefault(mutation.kind, mutation)
+    return list(first_of_kind.values())
