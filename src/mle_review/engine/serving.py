@@ -43,9 +43,22 @@ def _cached(obj: object, key: str, build: Callable[[], _T]) -> _T:
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
+_SEPARATORS = re.compile(r"[^a-z0-9]+")
+_TOKENS: dict[str, list[str]] = {}
+
+
 def name_tokens(name: str) -> list[str]:
-    """``customerEmail`` / ``customer_email`` / ``X-Customer-Email`` -> ``['customer', 'email']``."""
-    return [t for t in re.split(r"[^a-z0-9]+", _CAMEL.sub("_", name).lower()) if t]
+    """``customerEmail`` / ``customer_email`` / ``X-Customer-Email`` -> ``['customer', 'email']``.
+
+    Memoised: the rules ask about the same identifiers in every module. Callers
+    must not modify the list.
+    """
+    found = _TOKENS.get(name)
+    if found is None:
+        if len(_TOKENS) > 100_000:
+            _TOKENS.clear()
+        found = _TOKENS[name] = [t for t in _SEPARATORS.split(_CAMEL.sub("_", name).lower()) if t]
+    return found
 
 
 def last_identifier(node: ast.AST) -> str | None:
@@ -125,6 +138,33 @@ def qualified_head(ctx: ModuleContext, node: ast.AST) -> str | None:
 
 def _import_heads(ctx: ModuleContext) -> dict[str, str]:
     return {local: target.split(".")[0] for local, target in ctx.imports.names.items()}
+
+
+def may_name(ctx: ModuleContext, names: Iterable[str]) -> bool:
+    """Whether one of these identifiers occurs in the source as a whole word.
+
+    A call or import of a name spells it verbatim in ASCII source, so a module
+    where none occurs cannot call any of them (non-ASCII source may spell an
+    identifier in an NFKC-equivalent form: it always passes). Words in
+    comments and strings pass too; this is a cheap prefilter, not a parser.
+    """
+    source = ctx.source
+    if not source.isascii():
+        return True
+    size = len(source)
+    for name in names:
+        start = source.find(name)
+        while start != -1:
+            end = start + len(name)
+            if (start == 0 or source[start - 1] not in _WORD_CHARS) and (
+                end == size or source[end] not in _WORD_CHARS
+            ):
+                return True
+            start = source.find(name, start + 1)
+    return False
+
+
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 
 
 def _call_tails(ctx: ModuleContext) -> dict[str, list[int]]:
@@ -371,6 +411,16 @@ _WRITE_CALL = re.compile(
 )
 
 
+# Literal text each pattern above needs (a cheap C substring test before the regex).
+_FIT_TEXT = (".fit", ".partial_fit", ".backward")
+_PREDICT_TEXT = (".predict", ".decision_function", "spark_udf")
+_WRITE_TEXT = (".to_", ".write", ".saveAsTable", ".insertInto", "load_table_from_dataframe")
+
+
+def _search(pattern: re.Pattern[str], needs: tuple[str, ...], source: str) -> bool:
+    return any(text in source for text in needs) and pattern.search(source) is not None
+
+
 def roles_configured(ctx: ModuleContext) -> bool:
     """True when ``[tool.mle-review.roles]`` names this file, so heuristics must not add roles."""
     roles = ctx.config.roles
@@ -384,7 +434,7 @@ def has_training_evidence(ctx: ModuleContext) -> bool:
         return False
     if roles_configured(ctx):
         return True
-    return bool(_TRAIN_PATH.search(ctx.path.lower()) or _FIT_CALL.search(ctx.source))
+    return bool(_TRAIN_PATH.search(ctx.path.lower()) or _search(_FIT_CALL, _FIT_TEXT, ctx.source))
 
 
 def is_batch_job(ctx: ModuleContext) -> bool:
@@ -395,9 +445,12 @@ def is_batch_job(ctx: ModuleContext) -> bool:
             return False
         if roles_configured(ctx) and Role.SERVING not in ctx.roles:
             return False
-        if _FIT_CALL.search(ctx.source) or not _PREDICT_CALL.search(ctx.source):
+        source = ctx.source
+        if _search(_FIT_CALL, _FIT_TEXT, source) or not _search(
+            _PREDICT_CALL, _PREDICT_TEXT, source
+        ):
             return False
-        if not _WRITE_CALL.search(ctx.source):
+        if not _search(_WRITE_CALL, _WRITE_TEXT, source):
             return False
         return bool(_BATCH_PATH.search(ctx.path.lower())) or Role.SERVING in ctx.roles
 
@@ -1704,33 +1757,150 @@ def _walk_position(ctx: ModuleContext, scope: ast.AST, node: ast.AST) -> tuple[i
     return tuple(steps)
 
 
+_Step = tuple[ast.AST, int, list[str], ast.AST]  # step node, ``with`` item, names written, value
+
+
+def _assignment_index(ctx: ModuleContext) -> dict[str, list[_Step]]:
+    """Every assignment-like step of the module (as ``flow_edges`` sees them), by each name
+    it writes. Built from the few step nodes of the load-time index, not from every name."""
+    steps: list[_Step] = []
+    targets = _target_names
+    for node in ctx.nodes(ast.Assign):
+        if len(node.targets) == 1:
+            steps.append((node, 0, targets(node.targets[0]), node.value))
+        else:
+            steps.append((node, 0, [n for t in node.targets for n in targets(t)], node.value))
+    others: list[ast.AnnAssign | ast.AugAssign | ast.NamedExpr] = [
+        *ctx.nodes(ast.AnnAssign),
+        *ctx.nodes(ast.AugAssign),
+        *ctx.nodes(ast.NamedExpr),
+    ]
+    for other in others:
+        if other.value is not None:
+            steps.append((other, 0, targets(other.target), other.value))
+    loops: list[ast.For | ast.AsyncFor | ast.comprehension] = [
+        *ctx.nodes(ast.For),
+        *ctx.nodes(ast.AsyncFor),
+        *ctx.nodes(ast.comprehension),
+    ]
+    for loop in loops:
+        steps.append((loop, 0, targets(loop.target), loop.iter))
+    blocks: list[ast.With | ast.AsyncWith] = [*ctx.nodes(ast.With), *ctx.nodes(ast.AsyncWith)]
+    for block in blocks:
+        for index, item in enumerate(block.items):
+            if item.optional_vars is not None:
+                steps.append((block, index, targets(item.optional_vars), item.context_expr))
+    for call in calls_named(ctx, _MUTATORS):
+        func = call.func
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            args = ast.Tuple(elts=[*call.args, *(k.value for k in call.keywords)], ctx=ast.Load())
+            steps.append((call, 0, [func.value.id], args))
+    out: dict[str, list[_Step]] = {}
+    for step in steps:
+        names = step[2]
+        for name in names if len(names) == 1 else dict.fromkeys(names):
+            bucket = out.get(name)
+            if bucket is None:
+                out[name] = [step]
+            else:
+                bucket.append(step)
+    return out
+
+
+_Position = tuple[tuple[int, ...], int]  # walk position of the step node, ``with`` item
+
+
+def _steps_in(ctx: ModuleContext, scope: ast.AST, name: str) -> list[tuple[_Position, _Step]]:
+    """The steps of ``scope`` that write ``name``, with their position in ``scope_flow_edges``."""
+    index = _cached(ctx, "_srv_assignment_index", lambda: _assignment_index(ctx))
+    found = [step for step in index.get(name, ()) if _nearest_scope(ctx, step[0]) is scope]
+    if len(found) == 1:
+        return [(((), -1), found[0])]  # its position is only needed to order several
+    keyed = [((_walk_position(ctx, scope, step[0]), step[1]), step) for step in found]
+    keyed.sort(key=lambda pair: pair[0])
+    return keyed
+
+
 def assignments_to(ctx: ModuleContext, scope: ast.AST, name: str) -> list[ast.expr]:
     """Values assigned to ``name`` in ``scope``: what building a name -> values map from
     ``scope_flow_edges`` gives for this one name, in the same order and multiplicity,
-    without walking the scope (found from the module's ``Name`` nodes instead)."""
-    by_id = _cached(ctx, "_srv_names_by_id", lambda: _names_by_id(ctx))
-    steps: dict[tuple[int, int], tuple[ast.AST, int, list[str], ast.AST]] = {}
-    for node in by_id.get(name, ()):
-        edge = _edge_of_target(ctx, node)
-        if edge is None:
-            continue
-        step, index, names, value, _line = edge
-        if (id(step), index) in steps or _nearest_scope(ctx, step) is not scope:
-            continue
-        steps[(id(step), index)] = (step, index, names, value)
-    ordered = sorted(steps.values(), key=lambda e: (_walk_position(ctx, scope, e[0]), e[1]))
+    without walking the scope (found from the module's assignment-like nodes instead)."""
     out: list[ast.expr] = []
-    for _step, _index, names, value in ordered:
+    for _key, (_step, _index, names, value) in _steps_in(ctx, scope, name):
         if isinstance(value, ast.expr):
             out.extend(value for t in names if t == name)
     return out
 
 
-def _names_by_id(ctx: ModuleContext) -> dict[str, list[ast.Name]]:
-    out: dict[str, list[ast.Name]] = {}
-    for node in ctx.nodes(ast.Name):
-        out.setdefault(node.id, []).append(node)
-    return out
+def assignments_of(
+    ctx: ModuleContext, scope: ast.AST, names: Iterable[str]
+) -> dict[str, list[ast.expr]]:
+    """The name -> values map built from ``scope_flow_edges``, for ``names`` only and in the
+    same order (a name comes where its first step puts it), without walking the scope."""
+    first: list[tuple[_Position, int, str]] = []
+    values: dict[str, list[ast.expr]] = {}
+    for name in names:
+        steps = _steps_in(ctx, scope, name)
+        if not steps:
+            continue
+        if len(steps) == 1:  # its position is needed to order the names
+            step = steps[0][1]
+            steps = [((_walk_position(ctx, scope, step[0]), step[1]), step)]
+        key, (_node, _index, written, _value) = steps[0]
+        first.append((key, written.index(name), name))
+        values[name] = [
+            v
+            for _key, (_n, _i, targets, v) in steps
+            if isinstance(v, ast.expr)
+            for t in targets
+            if t == name
+        ]
+    first.sort()
+    return {name: values[name] for _key, _pos, name in first}
+
+
+class Assignments:
+    """``name -> values assigned in scope`` (the map ``scope_flow_edges`` gives), looked up
+    one name at a time.
+
+    Rules mostly ask about the few names a return or log call mentions, so
+    finding their assignments from the module's index of assignment-like steps
+    beats walking the whole scope. Supports ``in`` and ``[]`` like that map.
+    """
+
+    def __init__(self, ctx: ModuleContext, scope: ast.AST) -> None:
+        self.ctx = ctx
+        self.scope = scope
+        self.known: dict[str, list[ast.expr]] = {}
+
+    def __contains__(self, name: object, /) -> bool:
+        return isinstance(name, str) and bool(self[name])
+
+    def __getitem__(self, name: str, /) -> list[ast.expr]:
+        found = self.known.get(name)
+        if found is None:
+            found = self.known[name] = assignments_to(self.ctx, self.scope, name)
+        return found
+
+
+_N = TypeVar("_N", bound=ast.AST)
+
+
+def in_scope(ctx: ModuleContext, scope: ast.AST, nodes: Iterable[_N]) -> list[_N]:
+    """The nodes among ``nodes`` that ``scope_nodes(scope, ctx)`` yields, in its order.
+
+    For a few candidates from the load-time index (the returns, the log calls)
+    this is much cheaper than walking the scope to find them.
+    """
+    found = [node for node in nodes if _nearest_scope(ctx, node) is scope]
+    if len(found) > 1:
+        found.sort(key=lambda node: _walk_position(ctx, scope, node))
+    return found
+
+
+def nearest_scope(ctx: ModuleContext, node: ast.AST) -> ast.AST:
+    """The def/class/lambda whose ``scope_nodes`` holds ``node``, or the module."""
+    return _nearest_scope(ctx, node)
 
 
 class Flow:

@@ -12,7 +12,7 @@ from mle_review.engine.astutil import (
     param_tainted,
 )
 from mle_review.engine.context import ModuleContext, Role
-from mle_review.engine.serving import aliases_of, calls_named, qualified_head
+from mle_review.engine.serving import aliases_of, calls_named, may_name, qualified_head
 from mle_review.models import Confidence, Severity
 from mle_review.rules.base import Hit, Rule, RuleDoc, register
 
@@ -101,7 +101,7 @@ class UnsafeDeserialization(Rule):
     )
 
     def check_module(self, ctx: ModuleContext) -> Iterator[Hit]:
-        if ctx.is_test:
+        if ctx.is_test or not may_name(ctx, _LOADER_TAILS):
             return
         # A call's qualified name ends in its callee's last identifier, unless the callee is
         # a name imported under an alias: only those calls can resolve to a loader.

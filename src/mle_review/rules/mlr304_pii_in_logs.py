@@ -5,14 +5,16 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol
 
 from mle_review.engine.astutil import child_nodes
 from mle_review.engine.context import ModuleContext, Role
 from mle_review.engine.serving import (
     LOG_METHODS,
+    Assignments,
     ParamKind,
-    assignments_to,
+    assignments_of,
     calls_named,
     entrypoint_for,
     is_batch_job,
@@ -20,11 +22,11 @@ from mle_review.engine.serving import (
     last_identifier,
     log_arguments,
     log_call_kind,
+    may_name,
     ml_context,
     name_tokens,
     on_serving_path,
     request_names,
-    scope_flow_edges,
     scope_of,
     scopes,
 )
@@ -385,8 +387,9 @@ _PIPELINE_IMPORTS = (
 )
 
 
+@lru_cache(maxsize=65536)
 def personal_kind(identifier: str, owner: str | None = None) -> str | None:
-    """What kind of personal data a field name denotes, or None."""
+    """What kind of personal data a field name denotes, or None (memoised: names repeat)."""
     tokens = name_tokens(identifier)
     if not tokens or set(tokens) & _SAFE_TOKENS:
         return None
@@ -456,29 +459,6 @@ class _Assignments(Protocol):
     def __contains__(self, name: object, /) -> bool: ...
 
     def __getitem__(self, name: str, /) -> list[ast.expr]: ...
-
-
-class _LazyAssignments:
-    """``name -> values assigned in scope`` looked up one name at a time.
-
-    Outside serving code only the names a log call mentions are ever asked
-    for, so finding their assignments from the module's name index beats
-    walking the whole function.
-    """
-
-    def __init__(self, ctx: ModuleContext, scope: ast.AST) -> None:
-        self.ctx = ctx
-        self.scope = scope
-        self.known: dict[str, list[ast.expr]] = {}
-
-    def __contains__(self, name: object, /) -> bool:
-        return isinstance(name, str) and bool(self[name])
-
-    def __getitem__(self, name: str, /) -> list[ast.expr]:
-        found = self.known.get(name)
-        if found is None:
-            found = self.known[name] = assignments_to(self.ctx, self.scope, name)
-        return found
 
 
 class _Scanner:
@@ -741,7 +721,7 @@ class PiiInLogs(Rule):
     )
 
     def check_module(self, ctx: ModuleContext) -> Iterator[Hit]:
-        if not _pipeline_module(ctx):
+        if not may_name(ctx, _LOG_CALLEES) or not _pipeline_module(ctx):
             return
         serving = on_serving_path(ctx)
         by_scope: dict[int, list[ast.Call]] = {}
@@ -762,17 +742,11 @@ class PiiInLogs(Rule):
                 continue
             raw_names: set[str] = set()
             seed: Callable[[ast.AST], bool] | None = None
-            assigned: _Assignments
+            assigned = Assignments(ctx, scope)
             if serving:
-                eager: dict[str, list[ast.expr]] = {}
-                for targets, value, _line in scope_flow_edges(scope, ctx):
-                    if isinstance(value, ast.expr):
-                        for t in targets:
-                            eager.setdefault(t, []).append(value)
-                raw_names, seed = self._raw_inputs(ctx, scope, eager)
-                assigned = eager
-            else:
-                assigned = _LazyAssignments(ctx, scope)
+                raw_names, seed = self._raw_inputs(
+                    ctx, scope, assignments_of(ctx, scope, _RAW_NAMES)
+                )
             scanner = _Scanner(assigned, raw_names, seed)
             scanner.modules = set(ctx.imports.names)
             if _security_context(ctx, scope):
@@ -800,6 +774,7 @@ class PiiInLogs(Rule):
     ) -> tuple[set[str], Callable[[ast.AST], bool]]:
         """Names that hold a whole request input, and the test for a raw request read.
 
+        ``assigned`` maps the payload-like names assigned in ``scope`` to their values.
         Payload-like names count when they are parameters or are built from a
         request read; a features dict counts inside a handler unless it is a
         constant list of feature names.

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from mle_review.engine.astutil import call_kwarg
 from mle_review.engine.context import ModuleContext, ProjectContext, dotted_name
 from mle_review.engine.serving import (
+    aliases_of,
+    calls_named,
     has_training_evidence,
     last_identifier,
     on_serving_path,
@@ -87,6 +89,41 @@ _SAVERS = {
 }
 _METHOD_SAVERS = {"save", "save_model", "save_pretrained", "dump_model", "save_weights"}
 _SAVER_PACKAGES = frozenset(name.split(".")[0] for name in _SAVERS)
+# Callee names a model save can end in (a name imported under an alias is added per module).
+_SAVER_TAILS = frozenset({name.rsplit(".", 1)[-1] for name in _SAVERS} | _METHOD_SAVERS)
+
+
+def _loader_qual(qual: str) -> str | None:
+    """The kind of model load a qualified callee name makes, if any."""
+    if qual.startswith("mlflow.") and (
+        qual.endswith(".load_model")
+        or qual in ("mlflow.artifacts.download_artifacts", "mlflow.pyfunc.spark_udf")
+    ):
+        return "mlflow"
+    if qual.startswith("bentoml.") and (
+        qual.endswith(".load_model")
+        or qual
+        in (
+            "bentoml.models.get",
+            "bentoml.models.BentoModel",
+            "bentoml.models.HuggingFaceModel",
+        )
+    ):
+        return "bentoml"
+    if qual in _FILE_LOADERS:
+        return "file"
+    return None
+
+
+# Callee names a load can end in: every qualified name ``_loader_qual`` accepts ends in
+# one of the first set, unless the callee is a name imported under an alias.
+_LOADER_TAILS = frozenset(
+    {"load_model", "download_artifacts", "spark_udf", "get", "BentoModel", "HuggingFaceModel"}
+    | {name.rsplit(".", 1)[-1] for name in _FILE_LOADERS}
+    | _DOWNLOADERS
+    | _METHOD_LOADERS
+    | {"open"}
+)
 
 
 @dataclass(frozen=True)
@@ -238,7 +275,7 @@ def _training_writes(project: ProjectContext) -> dict[str, list[Written]]:
     for mod in project.modules:
         if mod.path not in paths:
             continue
-        for call in mod.calls:
+        for call in calls_named(mod, _SAVER_TAILS | aliases_of(mod, _SAVERS.__contains__)):
             if not (isinstance(call.func, ast.Attribute) and call.func.attr in _METHOD_SAVERS) and (
                 qualified_head(mod, call) not in _SAVER_PACKAGES
             ):
@@ -329,7 +366,8 @@ class MutableModelReference(Rule):
         if ctx.is_test or not on_serving_path(ctx) or has_training_evidence(ctx):
             return
         writes: dict[str, list[Written]] | None = None
-        for call in ctx.calls:
+        tails = _LOADER_TAILS | aliases_of(ctx, lambda qual: _loader_qual(qual) is not None)
+        for call in calls_named(ctx, tails):
             kind = self._loader(ctx, call)
             if kind is None:
                 continue
@@ -350,24 +388,9 @@ class MutableModelReference(Rule):
                 yield hit
 
     def _loader(self, ctx: ModuleContext, call: ast.Call) -> str | None:
-        qual = ctx.qualname(call) or ""
-        if qual.startswith("mlflow.") and (
-            qual.endswith(".load_model")
-            or qual in ("mlflow.artifacts.download_artifacts", "mlflow.pyfunc.spark_udf")
-        ):
-            return "mlflow"
-        if qual.startswith("bentoml.") and (
-            qual.endswith(".load_model")
-            or qual
-            in (
-                "bentoml.models.get",
-                "bentoml.models.BentoModel",
-                "bentoml.models.HuggingFaceModel",
-            )
-        ):
-            return "bentoml"
-        if qual in _FILE_LOADERS:
-            return "file"
+        kind = _loader_qual(ctx.qualname(call) or "")
+        if kind is not None:
+            return kind
         if isinstance(call.func, ast.Attribute) and call.func.attr in _DOWNLOADERS:
             return "download"
         if isinstance(call.func, ast.Attribute) and call.func.attr in _METHOD_LOADERS:

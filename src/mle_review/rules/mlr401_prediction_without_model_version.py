@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from functools import lru_cache
 
 from mle_review.engine.astutil import child_nodes
 from mle_review.engine.context import ModuleContext
 from mle_review.engine.serving import (
+    LOG_METHODS,
+    Assignments,
     Entrypoint,
     Flow,
     FunctionNode,
+    calls_named,
     has_training_evidence,
+    in_scope,
     is_model_call,
     is_serving_module,
     last_identifier,
@@ -19,15 +24,14 @@ from mle_review.engine.serving import (
     log_call_kind,
     ml_context,
     name_tokens,
+    nearest_scope,
     on_serving_path,
     resolve_function,
     schema_info,
-    scope_flow_edges,
     scope_nodes,
     scope_of,
     scopes,
     serving_entrypoints,
-    walk_no_nested,
 )
 from mle_review.models import Confidence
 from mle_review.rules.base import Hit, Rule, RuleDoc, register
@@ -75,8 +79,12 @@ _RESPONSE_HOOKS = ("middleware", "after_request", "after_app_request", "after_th
 _SKIP_HOOKS = {"torchserve-in", "torchserve-mid", "litserve-in", "litserve-mid", "kserve"}
 
 
+@lru_cache(maxsize=65536)
 def version_like(name: str) -> bool:
-    """``model_version``, ``X-Model-Version``, ``artifact_uri``, ``run_id``, ``model_sha``..."""
+    """``model_version``, ``X-Model-Version``, ``artifact_uri``, ``run_id``, ``model_sha``...
+
+    Memoised: the same keys and names are asked about in every module.
+    """
     tokens = name_tokens(name)
     if not tokens:
         return False
@@ -87,6 +95,9 @@ def version_like(name: str) -> bool:
     return tokens[-1] in _MODEL_REF_TAILS and bool(set(tokens[:-1]) & _MODEL_NOUNS)
 
 
+_Values = Assignments | dict[str, list[ast.expr]]  # name -> values assigned in a scope
+
+
 class _Evidence:
     """Where a module or function carries the model version next to its predictions."""
 
@@ -95,7 +106,7 @@ class _Evidence:
         self.schemas = schema_info(ctx)
         self._fn_cache: dict[int, bool] = {}
 
-    def in_expr(self, expr: ast.AST, assigned: dict[str, list[ast.expr]], depth: int = 0) -> bool:
+    def in_expr(self, expr: ast.AST, assigned: _Values, depth: int = 0) -> bool:
         stack: list[ast.AST] = [expr]
         while stack:
             node = stack.pop()
@@ -150,35 +161,11 @@ class _Evidence:
 
     def in_scope(self, scope: ast.AST) -> bool:
         """Stores and updates that add a version to something in this scope."""
-        for node in scope_nodes(scope, self.ctx):
-            if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                for t in targets:
-                    key = t.slice if isinstance(t, ast.Subscript) else None
-                    if (
-                        isinstance(key, ast.Constant)
-                        and isinstance(key.value, str)
-                        and version_like(key.value)
-                    ):
-                        return True
-                    if isinstance(t, ast.Attribute) and version_like(t.attr):
-                        return True
-            elif isinstance(node, ast.Call):
-                if any(kw.arg and version_like(kw.arg) for kw in node.keywords):
-                    return True
-                if any(
-                    isinstance(a, ast.Constant)
-                    and isinstance(a.value, str)
-                    and version_like(a.value)
-                    for a in node.args
-                ):
-                    return True
-            elif isinstance(node, ast.Dict) and any(
-                isinstance(k, ast.Constant) and isinstance(k.value, str) and version_like(k.value)
-                for k in node.keys
-            ):
-                return True
-        return False
+        store = vars(self.ctx)
+        found = store.get("_mlr401_version_scopes")
+        if found is None:
+            found = store["_mlr401_version_scopes"] = _version_scopes(self.ctx)
+        return id(scope) in found
 
     def module_wide(self) -> bool:
         """A middleware/after-request hook or a logging setup that stamps the version on everything."""
@@ -215,6 +202,41 @@ class _Evidence:
         return False
 
 
+def _version_scopes(ctx: ModuleContext) -> set[int]:
+    """Ids of the scopes (``nearest_scope``) holding a store, call argument or dict key that
+    adds a version: one pass over the module's index instead of a walk per scope."""
+    found: set[int] = set()
+    stores: list[ast.Assign | ast.AugAssign | ast.AnnAssign] = [
+        *ctx.nodes(ast.Assign),
+        *ctx.nodes(ast.AugAssign),
+        *ctx.nodes(ast.AnnAssign),
+    ]
+    for node in stores:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        for t in targets:
+            key = t.slice if isinstance(t, ast.Subscript) else None
+            if (
+                isinstance(key, ast.Constant)
+                and isinstance(key.value, str)
+                and version_like(key.value)
+            ) or (isinstance(t, ast.Attribute) and version_like(t.attr)):
+                found.add(id(nearest_scope(ctx, node)))
+                break
+    for call in ctx.nodes(ast.Call):
+        if any(kw.arg and version_like(kw.arg) for kw in call.keywords) or any(
+            isinstance(a, ast.Constant) and isinstance(a.value, str) and version_like(a.value)
+            for a in call.args
+        ):
+            found.add(id(nearest_scope(ctx, call)))
+    for table in ctx.nodes(ast.Dict):
+        if any(
+            isinstance(k, ast.Constant) and isinstance(k.value, str) and version_like(k.value)
+            for k in table.keys
+        ):
+            found.add(id(nearest_scope(ctx, table)))
+    return found
+
+
 def _mentions_version(node: ast.AST) -> bool:
     for n in ast.walk(node):
         if isinstance(n, ast.Constant) and isinstance(n.value, str) and version_like(n.value):
@@ -228,13 +250,8 @@ def _mentions_version(node: ast.AST) -> bool:
     return False
 
 
-def _assigned(ctx: ModuleContext, scope: ast.AST) -> dict[str, list[ast.expr]]:
-    out: dict[str, list[ast.expr]] = {}
-    for targets, value, _line in scope_flow_edges(scope, ctx):
-        if isinstance(value, ast.expr):
-            for t in targets:
-                out.setdefault(t, []).append(value)
-    return out
+def _assigned(ctx: ModuleContext, scope: ast.AST) -> Assignments:
+    return Assignments(ctx, scope)
 
 
 def returns_version(ctx: ModuleContext, fn: FunctionNode, depth: int = 0) -> bool:
@@ -244,10 +261,8 @@ def returns_version(ctx: ModuleContext, fn: FunctionNode, depth: int = 0) -> boo
     if ev.in_scope(fn):
         return True
     return any(
-        isinstance(n, ast.Return)
-        and n.value is not None
-        and ev.in_expr(n.value, assigned, depth + 1)
-        for n in walk_no_nested(fn)
+        n.value is not None and ev.in_expr(n.value, assigned, depth + 1)
+        for n in in_scope(ctx, fn, ctx.nodes(ast.Return))
     )
 
 
@@ -307,7 +322,9 @@ def _predicts(ctx: ModuleContext, call: ast.Call) -> bool:
     if key not in store:
         store[key] = False  # recursion guard
         has_model = any(
-            isinstance(n, ast.Call) and is_model_call(mod, n) for n in walk_no_nested(fn)
+            is_model_call(mod, n)
+            for n in mod.nodes(ast.Call)
+            if nearest_scope(mod, n) is fn  # the calls a walk of ``fn`` would meet
         )
         store[key] = has_model and not returns_version(mod, fn)
     return bool(store[key])
@@ -519,7 +536,7 @@ class PredictionWithoutModelVersion(Rule):
         ctx: ModuleContext,
         ep: Entrypoint,
         flow: _LazyFlow,
-        assigned: dict[str, list[ast.expr]],
+        assigned: Assignments,
         ev: _Evidence,
     ) -> Hit | None:
         if ep.hook in _SKIP_HOOKS and ep.cls is not None and self._has_out_hook(ep.cls):
@@ -528,8 +545,8 @@ class PredictionWithoutModelVersion(Rule):
             return None
         if ep.response_model is not None and ev.in_expr(ep.response_model, {}):
             return None
-        for node in walk_no_nested(ep.func):
-            if isinstance(node, ast.Return) and node.value is not None:
+        for node in in_scope(ctx, ep.func, ctx.nodes(ast.Return)):
+            if node.value is not None:
                 if ev.in_expr(node.value, assigned) or not flow.carries(node.value):
                     continue
                 return Hit.at(
@@ -549,11 +566,11 @@ class PredictionWithoutModelVersion(Rule):
         ctx: ModuleContext,
         scope: ast.AST,
         flow: _LazyFlow,
-        assigned: dict[str, list[ast.expr]],
+        assigned: Assignments,
         ev: _Evidence,
     ) -> Iterator[Hit]:
-        for node in scope_nodes(scope, ctx):
-            if not isinstance(node, ast.Call) or log_call_kind(ctx, node) != "logger":
+        for node in in_scope(ctx, scope, calls_named(ctx, LOG_METHODS)):
+            if log_call_kind(ctx, node) != "logger":
                 continue
             args = log_arguments(node)
             if any(ev.in_expr(a, assigned) for a in args) or ev.in_expr(node.func, assigned):
@@ -580,13 +597,11 @@ class PredictionWithoutModelVersion(Rule):
         ctx: ModuleContext,
         scope: ast.AST,
         flow: _LazyFlow,
-        assigned: dict[str, list[ast.expr]],
+        assigned: Assignments,
         ev: _Evidence,
     ) -> Iterator[Hit]:
-        for node in scope_nodes(scope, ctx):
-            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
-                continue
-            if node.func.attr not in _WRITE_METHODS:
+        for node in in_scope(ctx, scope, calls_named(ctx, _WRITE_METHODS)):
+            if not isinstance(node.func, ast.Attribute) or node.func.attr not in _WRITE_METHODS:
                 continue
             recv = node.func.value
             parts: list[ast.AST] = [recv, *node.args, *(k.value for k in node.keywords)]

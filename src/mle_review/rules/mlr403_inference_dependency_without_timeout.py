@@ -216,6 +216,11 @@ class InferenceDependencyWithoutTimeout(Rule):
     def check_module(self, ctx: ModuleContext) -> Iterator[Hit]:
         if ctx.is_test or not on_serving_path(ctx) or not ml_context(ctx):
             return
+        if not _may_reach_client(ctx) and not any(
+            imp.target is not None and imp.name is not None and _may_reach_client(imp.target)
+            for imp in imported_names(ctx).values()
+        ):
+            return  # no client library, client factory or stub is named here or where it imports from
         clients = _clients(ctx)
         for call in ctx.calls:
             found = self._classify(ctx, call, clients)
@@ -408,6 +413,29 @@ class InferenceDependencyWithoutTimeout(Rule):
                 # handed to an executor: bounded when the result is awaited with a timeout
                 sites.append(call)
         return sites
+
+
+# Every call ``_classify`` reports resolves through an import of one of these packages or
+# through a client made by a call one of these words names (``session.client(...)``, a
+# gRPC ``...Stub``); imported names spell them verbatim in ASCII source.
+_CLIENT_WORDS = (
+    "requests",
+    "urllib",
+    "httpx",
+    "openai",
+    "aiohttp",
+    "redis",
+    "boto3",
+    "anthropic",
+    "feast",
+    "client",
+    "Stub",
+)
+
+
+def _may_reach_client(ctx: ModuleContext) -> bool:
+    source = ctx.source
+    return not source.isascii() or any(word in source for word in _CLIENT_WORDS)
 
 
 def _is_fallback(handler: ast.ExceptHandler) -> bool:

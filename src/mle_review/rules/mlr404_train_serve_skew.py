@@ -374,12 +374,26 @@ def _fine_outline(node: ast.stmt) -> _Outline:
     return tuple(parts)
 
 
-_Key = object  # a statement's class, outline or fine outline; None once it cannot match
-_Body = tuple[str, list[ast.stmt], list[_Key]]
-# Ever finer statement keys that equal shapes share, each fixing the previous one: code is
-# filtered on each in turn, and only statements still in a candidate unit on both sides are
-# keyed at the next, costlier level, then serialised.
-_KEY_LEVELS: tuple[Callable[[ast.stmt], _Key], ...] = (_outline, _fine_outline)
+_Body = tuple[str, list[ast.stmt], list[int]]
+_DEAD = -1  # the key of a statement that can no longer be part of a match
+# Ever finer statement keys that equal shapes share: code is filtered on each in turn,
+# and only statements still in a candidate unit on both sides are keyed at the next,
+# costlier level, then serialised.
+_KEY_LEVELS: tuple[Callable[[ast.stmt], object], ...] = (type, _outline, _fine_outline)
+
+
+class _Interner:
+    """Keys as small ints: the filter keeps thousands of them alive, and ints, unlike
+    tuples of node classes, are not containers the garbage collector has to rescan."""
+
+    def __init__(self) -> None:
+        self.ids: dict[object, int] = {}
+
+    def __call__(self, value: object) -> int:
+        found = self.ids.get(value)
+        if found is None:
+            found = self.ids[value] = len(self.ids)
+        return found
 
 
 def _spans(container: str, count: int) -> Iterator[tuple[int, int]]:
@@ -390,30 +404,29 @@ def _spans(container: str, count: int) -> Iterator[tuple[int, int]]:
         yield i, i + WINDOW
 
 
-def _keyed_bodies(ctx: ModuleContext) -> list[_Body]:
-    """``_bodies`` keyed by statement class, the cheapest key."""
-    return [(container, body, [type(s) for s in body]) for container, body in _bodies(ctx)]
-
-
 def _candidates(
-    bodies: list[_Body], within: set[tuple[_Key, ...]] | None = None
-) -> set[tuple[_Key, ...]]:
+    bodies: list[_Body], within: set[tuple[int, ...]] | None = None
+) -> set[tuple[int, ...]]:
     """The key tuples of every span of ``bodies`` (only those in ``within``, if given)."""
-    found: set[tuple[_Key, ...]] = set()
+    found: set[tuple[int, ...]] = set()
     for container, _body, keys in bodies:
         for lo, hi in _spans(container, len(keys)):
             key = tuple(keys[lo:hi])
-            if None not in key and (within is None or key in within):
+            if _DEAD not in key and (within is None or key in within):
                 found.add(key)
     return found
 
 
 def _rekeyed(
-    bodies: list[_Body], wanted: set[tuple[_Key, ...]], level: Callable[[ast.stmt], _Key]
+    bodies: list[_Body], wanted: set[tuple[int, ...]] | None, level: Callable[[ast.stmt], int]
 ) -> list[_Body]:
-    """``bodies`` keyed at ``level`` where a span is wanted; other statements get None."""
+    """``bodies`` keyed at ``level`` where a span is wanted (everywhere when ``wanted`` is
+    None); other statements are dead, and bodies with nothing alive are dropped."""
     out: list[_Body] = []
     for container, body, keys in bodies:
+        if wanted is None:
+            out.append((container, body, [level(s) for s in body]))
+            continue
         alive = [False] * len(body)
         for lo, hi in _spans(container, len(keys)):
             if tuple(keys[lo:hi]) in wanted:
@@ -423,26 +436,32 @@ def _rekeyed(
                 (
                     container,
                     body,
-                    [level(s) if a else None for s, a in zip(body, alive, strict=True)],
+                    [level(s) if a else _DEAD for s, a in zip(body, alive, strict=True)],
                 )
             )
     return out
 
 
 def _matchable(
-    serving: list[list[_Body]], training: list[list[_Body]]
-) -> tuple[list[list[_Body]], list[list[_Body]], set[tuple[_Key, ...]]]:
-    """Both sides keyed at the finest level, and the key tuples that occur on both."""
-    wanted: set[tuple[_Key, ...]] = set()
-    for level in (None, *_KEY_LEVELS):
-        if level is not None:
-            serving = [_rekeyed(b, wanted, level) for b in serving]
-            training = [_rekeyed(b, wanted, level) for b in training]
-        wanted = set().union(*(_candidates(b) for b in serving))
-        wanted = set().union(*(_candidates(b, wanted) for b in training))
+    serving: list[ModuleContext], training: list[ModuleContext]
+) -> tuple[list[list[_Body]], list[list[_Body]], set[tuple[int, ...]]]:
+    """Both sides' bodies keyed at the finest level, and the key tuples that occur on both."""
+    serving_bodies: list[list[_Body]] = [[(c, b, []) for c, b in _bodies(mod)] for mod in serving]
+    training_bodies: list[list[_Body]] = [[(c, b, []) for c, b in _bodies(mod)] for mod in training]
+    wanted: set[tuple[int, ...]] | None = None
+    intern = _Interner()
+    for level in _KEY_LEVELS:
+
+        def key(stmt: ast.stmt, level: Callable[[ast.stmt], object] = level) -> int:
+            return intern(level(stmt))
+
+        serving_bodies = [_rekeyed(b, wanted, key) for b in serving_bodies]
+        training_bodies = [_rekeyed(b, wanted, key) for b in training_bodies]
+        wanted = set().union(*(_candidates(b) for b in serving_bodies))
+        wanted = set().union(*(_candidates(b, wanted) for b in training_bodies))
         if not wanted:
             break
-    return serving, training, wanted
+    return serving_bodies, training_bodies, wanted or set()
 
 
 def _shapes(
@@ -459,7 +478,7 @@ def _shapes(
 
 
 def _find_units(
-    ctx: ModuleContext, bodies: list[_Body], wanted: set[tuple[_Key, ...]]
+    ctx: ModuleContext, bodies: list[_Body], wanted: set[tuple[int, ...]]
 ) -> list[Unit]:
     """Windows and short bodies worth comparing, among those whose statement keys are in
     ``wanted`` (the rest cannot have the shape of any unit they will be compared with)."""
@@ -571,9 +590,7 @@ class TrainServeSkew(Rule):
             return
         # Equal shapes have equal statement keys, so only code whose keys occur on both
         # sides is serialised: the rest cannot match anything on the other side.
-        serving_bodies, train_bodies, wanted = _matchable(
-            [_keyed_bodies(mod) for mod in serving], [_keyed_bodies(mod) for mod in train_mods]
-        )
+        serving_bodies, train_bodies, wanted = _matchable(serving, train_mods)
         if not wanted:
             return
         serving_units = [
