@@ -138,9 +138,8 @@ def _role(rows: frozenset[Token]) -> str | None:
 def _with_submission_rows(rows: frozenset[Token]) -> bool:
     """Rows concatenated with a file named as the test set (a competition's unlabelled rows).
 
-    Encoders that only learn which categories exist are fit on such stacks so that every
-    category of the scoring file gets a code; that is transductive by design, not a leak of
-    labelled evaluation rows.
+    LabelEncoder is fit on such stacks so that every category of the scoring file gets an
+    (arbitrary) integer code; that is transductive by design, not a leak of labelled rows.
     """
     combined = test_file = False
     for t in rows:
@@ -273,10 +272,11 @@ class _Queries:
             if f.id in self.a.label_fits:
                 continue  # a statistic that defines the target (RUL from the max cycle), not a feature
             spec = f.obj.spec if f.obj is not None else None
-            if spec is not None and spec.column_only and f.id not in self.a.column_written:
-                continue  # LabelEncoder output kept in a variable: the target's class codes
-            if f.cat is Cat.ENCODER and _with_submission_rows(f.rows):
-                continue  # category codes learned over train + the unlabelled test file: routine
+            if spec is not None and spec.column_only:
+                if f.id not in self.a.column_written:
+                    continue  # LabelEncoder output kept in a variable: the target's class codes
+                if _with_submission_rows(f.rows):
+                    continue  # codes made over train + the unlabelled test file: routine
             leak = self._prep_leak(f)
             if leak is not None:
                 seen.add(f.line)
