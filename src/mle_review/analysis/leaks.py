@@ -31,6 +31,7 @@ from mle_review.analysis.names import (
     TRAIN,
     VAL,
     is_model_name,
+    is_snapshot_time_column,
     role_from_name,
 )
 from mle_review.analysis.specs import Cat
@@ -891,7 +892,7 @@ class _Queries:
             right_t = self.has_time(m.right)
             if (
                 right_t is not None
-                and self.is_event_like(m.right, m.keys)
+                and (self.is_event_like(m.right, m.keys) or is_snapshot_time_column(right_t[0]))
                 and not self.time_filtered(m.right)
             ):
                 keys = ", ".join(f"`{k}`" for k in m.keys)

@@ -111,6 +111,22 @@ def is_entity_column(col: str) -> bool:
     return len(ws) <= 2 and ws[-1] in _ENTITY_STEMS
 
 
+_SNAPSHOT_TIME = re.compile(
+    r"^(computed|calculated|snapshot|as_?of|feature|valid_from|effective|observed|recorded|measured|refreshed)"
+    r"(_?(at|time|ts|date|dt|day))?$"
+)
+
+
+@lru_cache(maxsize=1024)
+def is_snapshot_time_column(col: str) -> bool:
+    """A column that says when a row of features was computed (``computed_at``, ``as_of_date``).
+
+    A table keyed by entity with such a column holds several versions per entity over time,
+    unlike a dimension table whose date columns are fixed attributes (``signup_date``).
+    """
+    return bool(_SNAPSHOT_TIME.match(col.strip().lower().replace(" ", "_")))
+
+
 _EVENT_SOURCE = re.compile(
     r"(event|session|transaction|txn|click|visit|log|interaction|rating|order|purchase|claim|encounter|"
     r"admission|reading|measurement|activity|trip|ride|pageview|impression|heartbeat|telemetry|play|"
