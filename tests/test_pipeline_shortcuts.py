@@ -20,7 +20,7 @@ from mle_review.rules import mlr201_unseeded_randomness as r201
 from mle_review.rules import mlr206_unversioned_artifact as r206
 from mle_review.rules import mlr207_input_frame_mutation as r207
 from mle_review.rules import mlr502_accuracy_only_evaluation as r502
-from mle_review.rules._pipeline_common import scope_statements
+from mle_review.rules._pipeline_common import has_identifier, scope_statements
 
 REPO = Path(__file__).resolve().parent.parent
 TREES = [REPO / "tests" / "fixtures" / "rules", REPO / "benchmarks" / "corpus", REPO / "examples"]
@@ -59,7 +59,7 @@ def test_mlr206_save_prefilter(modules: list[ModuleContext]) -> None:
             if rule._save_target(ctx, call) is not None:
                 saves += 1
                 assert save_locals or "save" in ctx.source, ctx.path
-                assert any(r206._has_identifier(ctx.source, w) for w in r206._SAVE_WORDS), ctx.path
+                assert any(has_identifier(ctx.source, w) for w in r206._SAVE_WORDS), ctx.path
 
                 assert r206._may_save(call, save_locals), (ctx.path, call.lineno)
         expected = [c for c in ctx.calls if r206._may_save(c, save_locals)]
@@ -73,7 +73,7 @@ def test_mlr206_identifier_search_is_a_word_regex(modules: list[ModuleContext]) 
             continue
         for word in r206._SAVE_WORDS:
             expected = bool(re.search(rf"\b{word}\b", ctx.source))
-            assert r206._has_identifier(ctx.source, word) == expected, (ctx.path, word)
+            assert has_identifier(ctx.source, word) == expected, (ctx.path, word)
 
 
 def test_mlr207_mutation_roots(modules: list[ModuleContext]) -> None:
@@ -115,3 +115,14 @@ def test_mlr502_token_verdicts_match_the_plain_search(modules: list[ModuleContex
             if t not in r502._ACCURACY_STRINGS
         )
         assert r502._richer(tokens) == expected, ctx.path
+
+
+def test_mlr502_accuracy_prefilter_changes_no_finding(
+    modules: list[ModuleContext], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rule = r502.AccuracyOnlyEvaluation()
+    with_filter = [(ctx.path, h.line) for ctx in modules for h in rule.check_module(ctx)]
+    monkeypatch.setattr(r502, "_may_compute_accuracy", lambda ctx: True)
+    without = [(ctx.path, h.line) for ctx in modules for h in rule.check_module(ctx)]
+    assert with_filter == without
+    assert len(with_filter) > 5

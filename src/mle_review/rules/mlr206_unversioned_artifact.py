@@ -13,6 +13,7 @@ from mle_review.engine.astutil import call_kwarg
 from mle_review.engine.context import ModuleContext, dotted_name
 from mle_review.rules._pipeline_common import (
     exploratory_globs,
+    has_identifier,
     in_dirs,
     in_loop,
     mentions,
@@ -141,7 +142,7 @@ class UnversionedArtifact(Rule):
             if target.partition(".")[0] in _SAVE_PACKAGES
         }
         source = ctx.source
-        if source.isascii() and not any(_has_identifier(source, word) for word in _SAVE_WORDS):
+        if source.isascii() and not any(has_identifier(source, word) for word in _SAVE_WORDS):
             return  # see _SAVE_WORDS
         if not save_locals and "save" not in source:
             return  # no such name and no `.save*` method: no call can be a save target
@@ -293,21 +294,6 @@ _SAVE_METHODS = frozenset({"save_model", "save_pretrained", "save"})
 # whole identifier in the call or in the import that names it, so ASCII source without them
 # saves nothing.
 _SAVE_WORDS = ("save", "dump", "export", "log_model", "save_model", "save_pretrained")
-_IDENTIFIER_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
-
-
-def _has_identifier(source: str, word: str) -> bool:
-    """Does ``word`` occur in ASCII ``source`` as a whole identifier (``\\bword\\b``, found
-    with ``str.find``: a regex over the whole source costs far more)?"""
-    pos = source.find(word)
-    while pos >= 0:
-        end = pos + len(word)
-        if (pos == 0 or source[pos - 1] not in _IDENTIFIER_CHARS) and (
-            end == len(source) or source[end] not in _IDENTIFIER_CHARS
-        ):
-            return True
-        pos = source.find(word, pos + 1)
-    return False
 
 
 def _candidate_calls(calls: list[ast.Call], save_locals: set[str]) -> list[ast.Call]:

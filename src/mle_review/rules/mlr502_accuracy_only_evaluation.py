@@ -10,7 +10,13 @@ from itertools import chain
 
 from mle_review.engine.astutil import call_kwarg
 from mle_review.engine.context import ModuleContext, ProjectContext, Role, dotted_name
-from mle_review.rules._pipeline_common import LatestMemo, identifiers, scope_body, walk_order
+from mle_review.rules._pipeline_common import (
+    LatestMemo,
+    has_identifier,
+    identifiers,
+    scope_body,
+    walk_order,
+)
 from mle_review.rules.base import Hit, Rule, RuleDoc, register
 
 _ACCURACY_CALLS = re.compile(
@@ -97,6 +103,21 @@ def _rich_token(token: str) -> bool:
 
 # Names repeat across the files of a project, so their verdict is kept (long strings are not).
 _rich_name = lru_cache(maxsize=16384)(_rich_token)
+
+
+def _may_compute_accuracy(ctx: ModuleContext) -> bool:
+    """Can any detector below find an accuracy computation? (Weaker than each: accuracy names
+    contain "ccuracy" (``Accuracy`` too), ``metrics=["acc"]`` "acc", ``.score(X, y)`` needs the
+    identifier ``score``, a hand-computed accuracy an ``==`` other than the ``__main__`` guard.)"""
+    source = ctx.source
+    if not source.isascii() or "ccuracy" in source or "acc" in source:
+        return True
+    if "cross_val_score" in source:
+        return True
+    if has_identifier(source, "score") and any(a.attr == "score" for a in ctx.nodes(ast.Attribute)):
+        return True
+    guards = source.count('__name__ == "__main__"') + source.count("__name__ == '__main__'")
+    return source.count("==") > guards
 
 
 _TEST_SPLIT = re.compile(r"(^|_)test($|_)|^test|test$", re.I)
@@ -234,6 +255,8 @@ class AccuracyOnlyEvaluation(Rule):
         # code the `__main__` block runs, when none of it computes a richer metric.
         entry: _EntryPath | None = None
         if self._richer_metrics(ctx):
+            if not _may_compute_accuracy(ctx):
+                return
             entry = _entry_path_without_richer_metrics(ctx)
             if entry is None:
                 return
