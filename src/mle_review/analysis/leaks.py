@@ -10,7 +10,6 @@ runs once for all six rules.
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass, field
 
 from mle_review.analysis.dataflow import Analysis, analyse
@@ -68,25 +67,24 @@ _TRIGGERS = (
 )
 
 
-_TRIGGER_RE = re.compile("|".join(re.escape(t) for t in _TRIGGERS))
 _UNSET: object = object()
-
-
 # a module that only evaluates (no fit, no split) matters when it also picks among results
-_EVAL_HINT = re.compile(r"score|predict|_error|loss|curve|report|evaluate|accuracy")
-_CHOICE_HINT = re.compile(
-    r"argmax|argmin|idxmax|idxmin|nlargest|nsmallest|\bmax\(|\bmin\(|sorted\(|\.sort|best|^\s*for\s",
-    re.MULTILINE,
-)
+_EVAL_HINTS = ("score", "predict", "_error", "loss", "curve", "evaluate")
+# max( also covers argmax( / idxmax(; sort covers sorted( and sort_values
+_CHOICE_HINTS = ("max(", "min(", "sort", "best", "nlargest", "nsmallest")
+_LOOPS = ("\nfor ", "  for ", "\tfor ")  # a for statement at module level or indented
 
 
 def relevant(ctx: ModuleContext) -> bool:
+    """Cheap necessary conditions (substring checks): the interpreter runs only where a rule can fire."""
     if ctx.is_test:
         return False
     src = ctx.source
-    if _TRIGGER_RE.search(src) is not None:
+    if any(t in src for t in _TRIGGERS):
         return True
-    return _EVAL_HINT.search(src) is not None and _CHOICE_HINT.search(src) is not None
+    if not any(t in src for t in _EVAL_HINTS):
+        return False
+    return any(t in src for t in _CHOICE_HINTS) or any(t in src for t in _LOOPS)
 
 
 _LEAK_CACHE: dict[int, tuple[ModuleContext, dict[str, list[Leak]]]] = {}
