@@ -88,8 +88,11 @@ class MagicDecisionThreshold(Rule):
         if ctx.is_test or not ctx.has_role(Role.SERVING, Role.EVALUATION):
             return
         # every cutoff is a float literal in (0, 1), compared directly or through a local
-        if not any(_cutoff(c) is not None for c in ctx.nodes(ast.Constant)):
-            return
+        if not any(
+            isinstance(value := c.value, float) and 0.0 < value < 1.0
+            for c in ctx.nodes(ast.Constant)
+        ):
+            return  # ``_cutoff`` inline: this runs over every constant of the file
         found: list[tuple[ast.Compare, Hit]] = []
         for node in ctx.nodes(ast.Compare):
             if len(node.ops) != 1 or not isinstance(node.ops[0], _ORDER_OPS):
