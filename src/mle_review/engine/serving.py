@@ -215,6 +215,44 @@ def aliases_of(ctx: ModuleContext, wanted: Callable[[str], bool]) -> set[str]:
     return {local for local, target in ctx.imports.names.items() if wanted(target)}
 
 
+_STATEMENT_LISTS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
+_LIST_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _statement_lists(kind: type) -> tuple[str, ...]:
+    found = _LIST_FIELDS.get(kind)
+    if found is None:
+        fields: tuple[str, ...] = getattr(kind, "_fields", ())
+        found = _LIST_FIELDS[kind] = tuple(f for f in fields if f in _STATEMENT_LISTS)
+    return found
+
+
+def statements(ctx: ModuleContext) -> list[tuple[ast.AST, FunctionNode | None]]:
+    """Every statement (and except handler and match case) with its enclosing function.
+
+    In the order ``ctx.nodes`` lists nodes of one type, found by walking the
+    statement lists only: statements never sit inside expressions, and a
+    project-wide question (imports, function bodies) should not make the
+    engine index every node of every module.
+    """
+
+    def build() -> list[tuple[ast.AST, FunctionNode | None]]:
+        out: list[tuple[ast.AST, FunctionNode | None]] = []
+        stack: list[tuple[ast.AST, FunctionNode | None]] = [(ctx.tree, None)]
+        defs = (ast.FunctionDef, ast.AsyncFunctionDef)
+        while stack:
+            node, func = stack.pop()
+            out.append((node, func))
+            inner = node if isinstance(node, defs) else func
+            for name in _statement_lists(type(node)):
+                value = getattr(node, name, None)
+                if isinstance(value, list):
+                    stack.extend((item, inner) for item in value)
+        return out
+
+    return _cached(ctx, "_srv_statements", build)
+
+
 def typed_nodes(ctx: ModuleContext, *kinds: type[ast.AST]) -> list[ast.AST]:
     """Nodes of the given types from the load-time index, in source order (no tree walk)."""
     found: list[ast.AST] = [n for kind in kinds for n in ctx.nodes(kind)]
@@ -320,7 +358,9 @@ def imported_names(ctx: ModuleContext) -> dict[str, ImportedName]:
 
     def build() -> dict[str, ImportedName]:
         out: dict[str, ImportedName] = {}
-        for node in typed_nodes(ctx, ast.ImportFrom, ast.Import):
+        imports = [n for n, _f in statements(ctx) if isinstance(n, (ast.Import, ast.ImportFrom))]
+        imports.sort(key=lambda n: (n.lineno, n.col_offset))  # ``typed_nodes`` order
+        for node in imports:
             if isinstance(node, ast.ImportFrom):
                 mod = node.module or ""
                 target = resolve_module(ctx, node.module, node.level)
@@ -1152,7 +1192,11 @@ def _http_function(ctx: ModuleContext, func: FunctionNode) -> str | None:
         return "lambda"
     if func.name in ("lambda_handler", "handler") and params[:1] == ["event"]:
         return "lambda"
-    if func.args.args and func.args.args[0].annotation is not None:
+    if (
+        func.args.args
+        and func.args.args[0].annotation is not None
+        and imports_any(ctx, "azure")  # the only package the annotation could name here
+    ):
         ann = ctx.qualname(func.args.args[0].annotation) or ""
         if ann.startswith("azure.functions"):
             return "azure-functions"
@@ -1177,10 +1221,17 @@ def serving_entrypoints(ctx: ModuleContext) -> list[Entrypoint]:
         registers = not source.isascii() or any(
             word in source for word in ("Route", "add_route", "add_url_rule")
         )  # the call names below are identifiers, verbatim in ASCII source
+        # A decorator needs an ``@`` and a class the ``class`` keyword: without either,
+        # only the module's own top-level functions can be entry points, and they are
+        # found without indexing the module's nodes.
+        defs_only = source.isascii() and "@" not in source and not may_name(ctx, ("class",))
         web: str | None = None
         # Only decorators, classes and registration calls ask which web framework this is,
         # and only entry points need the module's schema classes: most modules have neither.
-        if registers or ctx.nodes(ast.ClassDef) or any(f.decorator_list for f in ctx.functions):
+        if registers or (
+            not defs_only
+            and (ctx.nodes(ast.ClassDef) or any(f.decorator_list for f in ctx.functions))
+        ):
             web = _web_framework(ctx)
             if imports_any(ctx, "azure.functions") and web is None:
                 web = "azure-functions"
@@ -1212,7 +1263,7 @@ def serving_entrypoints(ctx: ModuleContext) -> list[Entrypoint]:
                 Entrypoint(func, public, kind, params, route, response_model, cls, framework)
             )
 
-        for cls in ctx.nodes(ast.ClassDef):
+        for cls in ctx.nodes(ast.ClassDef) if not defs_only else ():
             framework = _class_framework(ctx, cls)
             for method in cls.body:
                 if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -1227,7 +1278,10 @@ def serving_entrypoints(ctx: ModuleContext) -> list[Entrypoint]:
                         "model-server" if framework != "django" else "http",
                         cls=cls,
                     )
-        for func in ctx.functions:
+        top_level = [
+            n for n in ctx.tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+        ]
+        for func in ctx.functions if not defs_only else top_level:
             if id(func) in seen:
                 continue
             entry = _func_entry(ctx, func, web) if func.decorator_list else None

@@ -9,7 +9,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from mle_review.engine.context import ModuleContext, ProjectContext
-from mle_review.engine.serving import imported_names, on_serving_path, training_side_paths
+from mle_review.engine.serving import (
+    imported_names,
+    on_serving_path,
+    statements,
+    training_side_paths,
+)
 from mle_review.models import Confidence
 from mle_review.rules.base import Hit, Rule, RuleDoc, register
 
@@ -269,7 +274,11 @@ def _fields(kind: type) -> tuple[str, ...]:
 
 
 def _bodies(ctx: ModuleContext) -> Iterator[tuple[str, list[ast.stmt]]]:
-    """Statement lists worth comparing: module code, function bodies and the blocks inside them."""
+    """Statement lists worth comparing: module code, function bodies and the blocks inside them.
+
+    Found from the module's statements alone (``statements``), so comparing the
+    project's code does not index every node of every module.
+    """
     module_code = [
         s
         for s in ctx.tree.body
@@ -278,29 +287,24 @@ def _bodies(ctx: ModuleContext) -> Iterator[tuple[str, list[ast.stmt]]]:
         )
     ]
     yield "<module>", module_code
-    for node in ctx.functions:
+    walked = statements(ctx)
+    functions = [n for n, _f in walked if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    functions.sort(key=lambda n: n.lineno)  # ``ctx.functions`` order
+    for node in functions:
         body = node.body
         if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
             body = body[1:]  # docstring
         yield node.name, body
-    for kind in _BLOCK_KINDS:
-        for stmt in ctx.nodes(kind):
-            blocks = [
-                block
-                for block in (
-                    getattr(stmt, "body", None),
-                    getattr(stmt, "orelse", None),
-                    getattr(stmt, "finalbody", None),
-                )
-                if isinstance(block, list) and len(block) >= WINDOW
-            ]
-            if not blocks:
-                continue
-            func = ctx.enclosing_function(stmt)
-            if func is None:
-                continue
-            for block in blocks:
-                yield func.name, block
+    blocks: dict[type, list[tuple[ast.AST, ast.FunctionDef | ast.AsyncFunctionDef]]] = {}
+    for stmt, func in walked:
+        if func is not None and type(stmt) in _BLOCK_KINDS:
+            blocks.setdefault(type(stmt), []).append((stmt, func))
+    for kind in _BLOCK_KINDS:  # ``ctx.nodes(kind)`` order, kind by kind
+        for stmt, func in blocks.get(kind, ()):
+            for name in ("body", "orelse", "finalbody"):
+                block = getattr(stmt, name, None)
+                if isinstance(block, list) and len(block) >= WINDOW:
+                    yield func.name, block
 
 
 _BLOCK_KINDS: tuple[type[ast.stmt], ...] = (
