@@ -149,7 +149,7 @@ class UnversionedArtifact(Rule):
         constants: dict[str, ast.expr] | None = None  # needed once a save has a destination
         metadata: list[_MetadataWrite] | None = None  # both looked up once a fixed save is found
         dvc_outputs: set[str] | None = None
-        for call in _candidate_calls(ctx.calls, save_locals):
+        for call in _candidate_calls(ctx.calls, save_locals, ctx.imports.names):
             found = self._save_target(ctx, call)
             if found is None:
                 continue
@@ -296,14 +296,26 @@ _SAVE_METHODS = frozenset({"save_model", "save_pretrained", "save"})
 _SAVE_WORDS = ("save", "dump", "export", "log_model", "save_model", "save_pretrained")
 
 
-def _candidate_calls(calls: list[ast.Call], save_locals: set[str]) -> list[ast.Call]:
-    """``[c for c in calls if _may_save(c, save_locals)]`` with the test inline (it runs on
-    every call of most training and serving modules)."""
+# The last segment of every name ``_save_target`` matches, and of its methods.
+_SAVE_LAST_NAMES = frozenset(
+    {"log_model", "save_model", "dump", "save", "export", "save_pretrained"}
+)
+
+
+def _candidate_calls(
+    calls: list[ast.Call], save_locals: set[str], imported: dict[str, str]
+) -> list[ast.Call]:
+    """The calls ``_save_target`` can match: the callee's last name is one of
+    ``_SAVE_LAST_NAMES`` (for ``a.b.dump`` that is the attribute, for a bare ``dump`` the
+    imported name), and ``_may_save`` holds. Testing the attribute first spares walking
+    every callee chain."""
     out: list[ast.Call] = []
     attribute, name = ast.Attribute, ast.Name
     for call in calls:
         func = call.func
         if isinstance(func, attribute):
+            if func.attr not in _SAVE_LAST_NAMES:
+                continue
             if func.attr in _SAVE_METHODS:
                 out.append(call)
             elif save_locals:
@@ -312,7 +324,11 @@ def _candidate_calls(calls: list[ast.Call], save_locals: set[str]) -> list[ast.C
                     node = node.value
                 if isinstance(node, name) and node.id in save_locals:
                     out.append(call)
-        elif isinstance(func, name) and func.id in save_locals:
+        elif (
+            isinstance(func, name)
+            and func.id in save_locals
+            and imported[func.id].rsplit(".", 1)[-1] in _SAVE_LAST_NAMES
+        ):
             out.append(call)
     return out
 
