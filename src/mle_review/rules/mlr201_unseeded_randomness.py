@@ -229,6 +229,14 @@ ESTIMATORS: dict[str, Estimator] = {
     "SMOTEENN": _RESAMPLE,
 }
 _ESTIMATOR_PACKAGES = ("sklearn.", "imblearn.")
+# Last segments of the table names ``_classify`` matches by name (draws of torch, TensorFlow,
+# Python's random, estimators, loaders, ``.sample``); numpy.random draws are matched by module.
+_DRAW_LAST_NAMES = frozenset(
+    {name.rsplit(".", 1)[-1] for name in (*TORCH_DRAWS, *TORCH_LOADERS, *TF_DRAWS)}
+    | set(ESTIMATORS)
+    | set(PY_DRAWS)
+    | {"Random", "sample", "random_split"}
+)
 # Top-level packages of every qualified name ``_classify`` can report.
 _DRAW_TOPS = frozenset(
     {"random", "numpy"}
@@ -478,17 +486,26 @@ def _shown(call: ast.Call) -> str:
 
 def _may_draw(call: ast.Call, imported: dict[str, str]) -> bool:
     """Can ``_classify`` find a draw here? Its branches need a qualified name in one of the
-    random libraries (the callee chain starts at a name imported from one) or a ``.sample``
-    call; testing that costs far less than resolving the name for every call of the file."""
+    random libraries or a ``.sample`` call: for ``a.b.f(...)`` either ``f`` is one of the
+    names the tables list, or ``f`` hangs off a ``.random`` module (``np.random.f``,
+    ``tf.random.f``) or off a name imported from a random library (``random.f``, ``npr.f``).
+    Testing that costs far less than resolving the name of every call of the file."""
     func = call.func
-    root: ast.expr = func
-    while isinstance(root, ast.Attribute):
-        root = root.value
-    if isinstance(root, ast.Name):
-        target = imported.get(root.id)
-        if target is not None and target.partition(".")[0] in _DRAW_TOPS:
+    if isinstance(func, ast.Attribute):
+        if func.attr in _DRAW_LAST_NAMES:
             return True
-    return isinstance(func, ast.Attribute) and func.attr == "sample"
+        value = func.value
+        if isinstance(value, ast.Attribute):
+            return value.attr == "random"
+        if isinstance(value, ast.Name):
+            # other libraries' draws are listed by name (checked above), so only a module
+            # whose every function counts is left: Python's random, numpy.random
+            return imported.get(value.id) in ("random", "numpy.random")
+        return False
+    if isinstance(func, ast.Name):
+        target = imported.get(func.id)
+        return target is not None and target.partition(".")[0] in _DRAW_TOPS
+    return False
 
 
 def _classify(ctx: ModuleContext, call: ast.Call) -> _Draw | None:
