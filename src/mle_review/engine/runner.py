@@ -261,6 +261,9 @@ class Engine:
             whole.append(self._produce(None, checks, timed))
 
         jobs = effective_jobs(self.config.jobs, len(modules))
+        if jobs > 1:
+            for rule in self.rules:
+                rule.prepare()
         done = run_sharded([len(m.source) for m in modules], jobs, module_work, parent_first)
         return [done[i] for i in range(len(modules))], texts, whole[0]
 

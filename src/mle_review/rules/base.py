@@ -110,6 +110,14 @@ class Rule:
     def check_project(self, project: ProjectContext) -> Iterable[Hit]:
         return ()
 
+    def prepare(self) -> None:
+        """Load what the checks import lazily, before the engine forks workers.
+
+        A lazy import keeps small scans fast to start, but done after the fork
+        every worker pays for it again; the engine calls this once, only when
+        it is about to start workers.
+        """
+
     def render_doc(self) -> str:
         """Plain-markdown documentation, as printed by ``mle-review rules ID``."""
         out = [
