@@ -100,6 +100,10 @@ class SecretInMLCode(Rule):
         ),
     )
 
+    def prepare(self) -> None:
+        # detect-secrets costs about a third of the parse floor to import
+        import mle_review.rules._secret_scan  # noqa: F401
+
     def check_module(self, ctx: ModuleContext) -> Iterator[Hit]:
         if ctx.notebook is not None:
             return  # the notebook's raw JSON (sources and outputs) is scanned in check_text
