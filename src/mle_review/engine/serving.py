@@ -556,6 +556,41 @@ def training_side_paths(project: ProjectContext) -> set[str]:
     return _cached(project, "_srv_training_paths", build)
 
 
+def shared_with_training(project: ProjectContext) -> set[str]:
+    """Library modules that belong to the training code without being training code:
+    modules training code imports that also run in the service (a shared features
+    module), and the other non-serving modules of a training module's package.
+
+    ``training_side_paths`` leaves the first kind out (they run in the service),
+    but their functions are the training implementation that serving code should
+    import rather than copy.
+    """
+
+    def build() -> set[str]:
+        paths: set[str] = set()
+        folders: set[str] = set()
+        for m in project.modules:
+            if not has_training_evidence(m) or m.is_test or is_serving_module(m):
+                continue
+            folders.add(m.path.rsplit("/", 1)[0] if "/" in m.path else "")
+            for dep in imported_modules(m):
+                if not dep.is_test and on_serving_path(dep):
+                    paths.add(dep.path)
+        for m in project.modules:
+            folder = m.path.rsplit("/", 1)[0] if "/" in m.path else ""
+            if (
+                folder in folders
+                and not m.is_test
+                and m.notebook is None
+                and not has_training_evidence(m)
+                and not is_serving_module(m)
+            ):
+                paths.add(m.path)
+        return paths
+
+    return _cached(project, "_srv_shared_paths", build)
+
+
 _ML_LIBS = (
     "sklearn",
     "torch",

@@ -12,6 +12,7 @@ from mle_review.engine.context import ModuleContext, ProjectContext
 from mle_review.engine.serving import (
     imported_names,
     on_serving_path,
+    shared_with_training,
     statements,
     training_side_paths,
 )
@@ -22,6 +23,9 @@ WINDOW = 3  # consecutive statements hashed together
 MIN_WINDOW_NODES = 36  # below this a window is boilerplate, not feature logic
 MIN_SHORT_NODES = 30  # a whole 1-2 statement function body must be at least this big
 MIN_TRANSFORMS = 2  # arithmetic / ufunc / pandas transform operations in the matched code
+# A whole function body copied from a training function (a scalar helper like a z-score or
+# a decay weight) is a copy even when it is shorter than a window must be.
+MIN_WHOLE_NODES = 24
 
 _BUILTINS = set(dir(builtins))
 _NUMERIC_MODULES = ("numpy", "math", "torch", "scipy", "pandas", "polars", "tensorflow")
@@ -123,6 +127,7 @@ class Unit:
     count: int
     shape: str
     stmts: tuple[ast.stmt, ...] = field(compare=False, repr=False)
+    def_line: int = 0  # for a whole function body: the ``def`` line
 
 
 def _digest(parts: list[str]) -> str:
@@ -273,7 +278,7 @@ def _fields(kind: type) -> tuple[str, ...]:
     return found
 
 
-def _bodies(ctx: ModuleContext) -> Iterator[tuple[str, list[ast.stmt]]]:
+def _bodies(ctx: ModuleContext) -> Iterator[tuple[str, list[ast.stmt], int]]:
     """Statement lists worth comparing: module code, function bodies and the blocks inside them.
 
     Found from the module's statements alone (``statements``), so comparing the
@@ -286,7 +291,7 @@ def _bodies(ctx: ModuleContext) -> Iterator[tuple[str, list[ast.stmt]]]:
             s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)
         )
     ]
-    yield "<module>", module_code
+    yield "<module>", module_code, 0
     walked = statements(ctx)
     functions = [n for n, _f in walked if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
     functions.sort(key=lambda n: n.lineno)  # ``ctx.functions`` order
@@ -294,7 +299,7 @@ def _bodies(ctx: ModuleContext) -> Iterator[tuple[str, list[ast.stmt]]]:
         body = node.body
         if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
             body = body[1:]  # docstring
-        yield node.name, body
+        yield node.name, body, node.lineno
     blocks: dict[type, list[tuple[ast.AST, ast.FunctionDef | ast.AsyncFunctionDef]]] = {}
     for stmt, func in walked:
         if func is not None and type(stmt) in _BLOCK_KINDS:
@@ -304,7 +309,7 @@ def _bodies(ctx: ModuleContext) -> Iterator[tuple[str, list[ast.stmt]]]:
             for name in ("body", "orelse", "finalbody"):
                 block = getattr(stmt, name, None)
                 if isinstance(block, list) and len(block) >= WINDOW:
-                    yield func.name, block
+                    yield func.name, block, 0
 
 
 _BLOCK_KINDS: tuple[type[ast.stmt], ...] = (
@@ -378,7 +383,7 @@ def _fine_outline(node: ast.stmt) -> _Outline:
     return tuple(parts)
 
 
-_Body = tuple[str, list[ast.stmt], list[int]]
+_Body = tuple[str, list[ast.stmt], list[int], int]  # container, statements, keys, def line
 _DEAD = -1  # the key of a statement that can no longer be part of a match
 # Ever finer statement keys that equal shapes share: code is filtered on each in turn,
 # and only statements still in a candidate unit on both sides are keyed at the next,
@@ -400,12 +405,15 @@ class _Interner:
         return found
 
 
-def _spans(container: str, count: int) -> Iterator[tuple[int, int]]:
-    """Statement ranges ``_find_units`` considers: a whole short body, then every window."""
+def _spans(container: str, count: int, def_line: int) -> Iterator[tuple[int, int, bool]]:
+    """Statement ranges ``_find_units`` considers: a whole short body, every window, and a
+    whole function body (flagged True)."""
     if container != "<module>" and 1 <= count < WINDOW:
-        yield 0, count
+        yield 0, count, False
     for i in range(count - WINDOW + 1):
-        yield i, i + WINDOW
+        yield i, i + WINDOW, False
+    if def_line and count >= 1:
+        yield 0, count, True
 
 
 def _candidates(
@@ -413,8 +421,8 @@ def _candidates(
 ) -> set[tuple[int, ...]]:
     """The key tuples of every span of ``bodies`` (only those in ``within``, if given)."""
     found: set[tuple[int, ...]] = set()
-    for container, _body, keys in bodies:
-        for lo, hi in _spans(container, len(keys)):
+    for container, _body, keys, def_line in bodies:
+        for lo, hi, _whole in _spans(container, len(keys), def_line):
             key = tuple(keys[lo:hi])
             if _DEAD not in key and (within is None or key in within):
                 found.add(key)
@@ -427,12 +435,12 @@ def _rekeyed(
     """``bodies`` keyed at ``level`` where a span is wanted (everywhere when ``wanted`` is
     None); other statements are dead, and bodies with nothing alive are dropped."""
     out: list[_Body] = []
-    for container, body, keys in bodies:
+    for container, body, keys, def_line in bodies:
         if wanted is None:
-            out.append((container, body, [level(s) for s in body]))
+            out.append((container, body, [level(s) for s in body], def_line))
             continue
         alive = [False] * len(body)
-        for lo, hi in _spans(container, len(keys)):
+        for lo, hi, _whole in _spans(container, len(keys), def_line):
             if tuple(keys[lo:hi]) in wanted:
                 alive[lo:hi] = [True] * (hi - lo)
         if any(alive):
@@ -441,6 +449,7 @@ def _rekeyed(
                     container,
                     body,
                     [level(s) if a else _DEAD for s, a in zip(body, alive, strict=True)],
+                    def_line,
                 )
             )
     return out
@@ -450,8 +459,12 @@ def _matchable(
     serving: list[ModuleContext], training: list[ModuleContext]
 ) -> tuple[list[list[_Body]], list[list[_Body]], set[tuple[int, ...]]]:
     """Both sides' bodies keyed at the finest level, and the key tuples that occur on both."""
-    serving_bodies: list[list[_Body]] = [[(c, b, []) for c, b in _bodies(mod)] for mod in serving]
-    training_bodies: list[list[_Body]] = [[(c, b, []) for c, b in _bodies(mod)] for mod in training]
+    serving_bodies: list[list[_Body]] = [
+        [(c, b, [], d) for c, b, d in _bodies(mod)] for mod in serving
+    ]
+    training_bodies: list[list[_Body]] = [
+        [(c, b, [], d) for c, b, d in _bodies(mod)] for mod in training
+    ]
     wanted: set[tuple[int, ...]] | None = None
     intern = _Interner()
     for level in _KEY_LEVELS:
@@ -488,27 +501,26 @@ def _find_units(
     ``wanted`` (the rest cannot have the shape of any unit they will be compared with)."""
     norm = _Normaliser(ctx)
     units: list[Unit] = []
-    for container, body, keys in bodies:
+    for container, body, keys, def_line in bodies:
         stmts: list[Stmt | None] = [None] * len(body)
-        for lo, hi in _spans(container, len(body)):
+        for lo, hi, whole in _spans(container, len(body), def_line):
             if tuple(keys[lo:hi]) not in wanted:
                 continue
             span = _shapes(norm, body, stmts, lo, hi)
-            if hi - lo < WINDOW:  # a whole short body
-                if (
-                    sum(s.nodes for s in span) < MIN_SHORT_NODES
-                    or sum(s.transforms for s in span) < MIN_TRANSFORMS + 1
-                    or sum(s.data_ops for s in span) < 1
-                ):
+            nodes = sum(s.nodes for s in span)
+            transforms = sum(s.transforms for s in span)
+            if sum(s.data_ops for s in span) < 1:
+                continue  # arithmetic on sizes and offsets, not feature logic
+            if whole:
+                if nodes < MIN_WHOLE_NODES or transforms < MIN_TRANSFORMS:
                     continue
-            else:
-                if sum(s.nodes for s in span) < MIN_WINDOW_NODES:
+            elif hi - lo < WINDOW:  # a whole short body
+                if nodes < MIN_SHORT_NODES or transforms < MIN_TRANSFORMS + 1:
                     continue
-                if sum(s.transforms for s in span) < MIN_TRANSFORMS:
-                    continue
-                if sum(s.data_ops for s in span) < 1:
-                    continue  # arithmetic on sizes and offsets, not feature logic
+            elif nodes < MIN_WINDOW_NODES or transforms < MIN_TRANSFORMS:
+                continue
             last = body[hi - 1]
+            shapes = [s.shape for s in span]
             units.append(
                 Unit(
                     ctx.path,
@@ -516,8 +528,9 @@ def _find_units(
                     span[0].line,
                     getattr(last, "end_lineno", last.lineno) or last.lineno,
                     hi - lo,
-                    _digest([s.shape for s in span]),
+                    _digest(["whole", *shapes] if whole else shapes),
                     tuple(body[lo:hi]),
+                    def_line if whole else 0,
                 )
             )
     return units
@@ -529,6 +542,10 @@ class _Match:
     training: list[Unit]
 
 
+def _first_line(units: list[Unit]) -> int:
+    return min(u.def_line or u.line for u in units)
+
+
 @register
 class TrainServeSkew(Rule):
     id = "MLR404"
@@ -537,19 +554,23 @@ class TrainServeSkew(Rule):
     fix = "Move the transformation into one module that both training and serving import (or ship it inside the model pipeline), and delete the serving copy."
     doc = RuleDoc(
         what_it_does=(
-            "Compares the feature code of training modules (and the project modules they import) with the code "
-            "on the serving path, across the whole repository, and reports serving code that re-implements a "
-            "computation also written in training code instead of importing it.\n\n"
+            "Compares the feature code of training modules (the project modules they import, and the library "
+            "modules of their package, such as a `features.py` next to `train.py`, even when the service "
+            "imports it too) with the code on the serving path, across the whole repository, and reports "
+            "serving code that re-implements a computation also written in training code instead of "
+            "importing it.\n\n"
             "Statements are normalised before comparison: local variable and parameter names are abstracted "
             "(so `df`, `frame` and `features` match), numeric literals are abstracted (so a copy whose fill "
             "value or clip bound already drifted still matches), `np.log1p` and `math.log1p` are treated alike, "
             "while column names, keys, attribute and imported names are kept. Every run of three consecutive "
-            "statements is hashed, as is the whole body of a short function; serving hashes are looked up in "
+            "statements is hashed, as is the whole body of every function; serving hashes are looked up in "
             "an index of training hashes, so a large repository costs one pass over its code with no pairwise "
             "diffing. Runs must contain real transformation work (arithmetic, numpy/pandas transforms) and a "
-            "minimum amount of code, so boilerplate and trivially short expressions do not match. The finding "
-            "is placed on the first duplicated serving statement; the training copy is the related location, and "
-            "the message says whether the copies already differ in a constant."
+            "minimum amount of code, so boilerplate and trivially short expressions do not match (a whole "
+            "copied function, such as a scalar z-score or decay helper, needs less than a partial copy). The "
+            "finding is placed on the `def` line of a serving function copied whole, otherwise on the first "
+            "duplicated serving statement; the training copy is the related location, and the message says "
+            "whether the copies already differ in a constant."
         ),
         why_it_matters=(
             "Training/serving skew is one of the most common and least visible production ML bugs: the model is "
@@ -589,7 +610,11 @@ class TrainServeSkew(Rule):
             for m in project.modules
             if m.path not in training and not m.is_test and on_serving_path(m)
         ]
-        train_mods = [by_path[p] for p in sorted(training) if p in by_path]
+        # A features module shared by training and serving is the training implementation
+        # too: serving code re-implementing one of its functions instead of importing it
+        # is a copy. Two shared modules are not compared with each other.
+        shared = shared_with_training(project)
+        train_mods = [by_path[p] for p in sorted(training | shared) if p in by_path]
         if not serving or not train_mods:
             return
         # Equal shapes have equal statement keys, so only code whose keys occur on both
@@ -609,7 +634,7 @@ class TrainServeSkew(Rule):
             matches: dict[tuple[str, str, str], _Match] = {}
             for unit in units:
                 for other in index.get(unit.shape, ()):
-                    if other.path == mod.path:
+                    if other.path == mod.path or (mod.path in shared and other.path in shared):
                         continue
                     key = (unit.container, other.path, other.container)
                     m = matches.setdefault(key, _Match([], []))
@@ -623,17 +648,20 @@ class TrainServeSkew(Rule):
         by_path: dict[str, ModuleContext],
         matches: dict[tuple[str, str, str], _Match],
     ) -> Iterator[Hit]:
-        best: dict[str, tuple[tuple[str, str, str], _Match, int]] = {}
+        best: dict[str, tuple[tuple[str, str, str], _Match, tuple[bool, int]]] = {}
         for key, m in matches.items():
             covered = {line for u in m.serving for line in range(u.line, u.end_line + 1)}
-            if key[0] not in best or len(covered) > best[key[0]][2]:
-                best[key[0]] = (key, m, len(covered))
+            # a whole copied function wins over windows of it matched elsewhere
+            rank = (any(u.def_line for u in m.serving), len(covered))
+            if key[0] not in best or rank > best[key[0]][2]:
+                best[key[0]] = (key, m, rank)
         for container, (key, m, _n) in sorted(
-            best.items(), key=lambda kv: min(u.line for u in kv[1][1].serving)
+            best.items(), key=lambda kv: _first_line(kv[1][1].serving)
         ):
             first_serving = min(m.serving, key=lambda u: u.line)
             first_training = min(m.training, key=lambda u: u.line)
             end = max(u.end_line for u in m.serving)
+            whole = [(s, t) for s, t in zip(m.serving, m.training, strict=True) if s.def_line]
             train_mod = by_path[key[1]]
             train_norm = _Normaliser(train_mod)
             serve_norm = _Normaliser(mod)
@@ -642,6 +670,9 @@ class TrainServeSkew(Rule):
                 for s, t in zip(m.serving, m.training, strict=True)
             )
             train_line = first_training.line
+            serving_line = first_serving.line
+            if whole:  # the copy is the whole function: point at both ``def`` lines
+                serving_line, train_line = whole[0][0].def_line, whole[0][1].def_line
             if train_mod.notebook is not None:
                 train_line = train_mod.notebook.to_file_line(train_line)[0]
             where = "module-level code" if container == "<module>" else f"`{container}`"
@@ -653,7 +684,7 @@ class TrainServeSkew(Rule):
             )
             yield Hit(
                 path=mod.path,
-                line=first_serving.line,
+                line=serving_line,
                 end_line=end,
                 column=1,
                 message=(

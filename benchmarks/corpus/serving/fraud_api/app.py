@@ -34,8 +34,9 @@ def pseudonymise(value: str) -> str:
     return hashlib.sha256(f"fraud-v1:{value}".encode()).hexdigest()[:16]
 
 
+# ruleid: MLR404
 def merchant_risk_features(frame: pd.DataFrame) -> pd.DataFrame:
-    # ruleid: MLR404, MLR207
+    # ruleid: MLR207
     frame["merchant_rate"] = frame["merchant_id"].map(MERCHANT_RATES).fillna(0.02)
     frame["merchant_rate_log"] = np.log(frame["merchant_rate"] + 1e-4)
     frame["merchant_rate_high"] = (frame["merchant_rate"] > 0.05).astype(int)
