@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from mle_review.engine.astutil import call_kwarg
 from mle_review.engine.context import ModuleContext, ProjectContext, dotted_name
 from mle_review.engine.serving import (
+    Assignments,
     aliases_of,
     calls_named,
     has_training_evidence,
     last_identifier,
+    nearest_scope,
     on_serving_path,
     qualified_head,
     training_side_paths,
@@ -367,14 +369,29 @@ class MutableModelReference(Rule):
             return
         writes: dict[str, list[Written]] | None = None
         tails = _LOADER_TAILS | aliases_of(ctx, lambda qual: _loader_qual(qual) is not None)
-        for call in calls_named(ctx, tails):
-            kind = self._loader(ctx, call)
-            if kind is None:
+        loads = [
+            (call, kind) for call in calls_named(ctx, tails) if (kind := self._loader(ctx, call))
+        ]
+        # ``with open(path) as fh: pickle.load(fh)`` reads the model at the loader, as
+        # ``pickle.load(open(path))`` does: the path is judged there, and not at ``open``.
+        opened: dict[int, ast.Call] = {}
+        for call, kind in loads:
+            if kind in ("file", "method") and not self._generic_opener(call):
+                handle = self._opened(ctx, call)
+                if handle is not None:
+                    opened[id(call)] = handle
+        consumed = {id(handle) for handle in opened.values()}
+        for call, kind in loads:
+            if id(call) in consumed:
                 continue
             parent = ctx.parents.get(call)
             if kind == "open" and isinstance(parent, ast.Call) and self._loader(ctx, parent):
                 continue  # ``pickle.load(open(path))``: judged once, at the loader
-            ref_expr = self._reference(ctx, call, kind)
+            handle = opened.get(id(call))
+            if handle is not None:
+                ref_expr = self._reference(ctx, handle, self._loader(ctx, handle) or "open")
+            else:
+                ref_expr = self._reference(ctx, call, kind)
             scope = ctx.enclosing_function(call)
             text = resolve_text(ctx, ref_expr, scope)
             if text is None:
@@ -479,6 +496,20 @@ class MutableModelReference(Rule):
                 f"loads the model from `{shown}`, a `{word}` reference that is overwritten by each new model, so "
                 "the served artifact changes without a deploy and a rollback cannot name the previous one",
             )
+        return None
+
+    def _opened(self, ctx: ModuleContext, call: ast.Call) -> ast.Call | None:
+        """The ``open(...)`` whose file handle this loader reads: its first argument is a
+        name bound once in the scope, by ``with open(...) as fh`` or ``fh = open(...)``."""
+        if not call.args or not isinstance(call.args[0], ast.Name):
+            return None
+        values = Assignments(ctx, nearest_scope(ctx, call))[call.args[0].id]
+        if len(values) != 1 or not isinstance(values[0], ast.Call):
+            return None
+        opener = values[0]
+        kind = self._loader(ctx, opener)
+        if kind == "open" or (kind == "file" and self._generic_opener(opener)):
+            return opener
         return None
 
     def _generic_opener(self, call: ast.Call) -> bool:
