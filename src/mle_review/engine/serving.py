@@ -651,6 +651,11 @@ def _importers(project: ProjectContext) -> dict[str, list[ModuleContext]]:
     return _cached(project, "_srv_importers", build)
 
 
+def importers(ctx: ModuleContext) -> list[ModuleContext]:
+    """The project modules that import from ``ctx``."""
+    return [m for m in _importers(ctx.project).get(ctx.path, []) if m is not ctx]
+
+
 def ml_context(ctx: ModuleContext) -> bool:
     """The module, a project module it imports, or one importing it uses ML libraries.
 

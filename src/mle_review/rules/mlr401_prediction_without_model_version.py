@@ -16,10 +16,13 @@ from mle_review.engine.serving import (
     FunctionNode,
     calls_named,
     has_training_evidence,
+    imported_names,
+    importers,
     in_scope,
     is_model_call,
     is_serving_module,
     last_identifier,
+    local_functions,
     log_arguments,
     log_call_kind,
     ml_context,
@@ -495,8 +498,21 @@ class PredictionWithoutModelVersion(Rule):
         if not predicting_scopes and not out_hooks:
             return  # cheap exit: nothing in this module produces a prediction
         ev = _Evidence(ctx)
+        scoring = self._scoring_functions(ctx, ev, entries, predicted, predicting_scopes)
+        if scoring:
+            # Their returns are reported; what their callers do with the result is not a
+            # second finding (``forecast(x).to_parquet(...)``).
+            predicting_scopes = set()
+            for c in ctx.calls:
+                target = resolve_function(ctx, c) if predicted[id(c)] else None
+                if target is not None and target[0] is ctx and id(target[1]) in scoring:
+                    predicted[id(c)] = False
+                elif predicted[id(c)]:
+                    predicting_scopes.add(id(scope_of(ctx, c)))
+            predicting_scopes |= scoring
         wide: bool | None = None  # asked once, before the first hit: most modules have none
-        for hit in self._hits(ctx, ev, entries, out_hooks, predicted, predicting_scopes):
+        hits = self._hits(ctx, ev, entries, out_hooks, predicted, predicting_scopes, scoring)
+        for hit in hits:
             if wide is None:
                 wide = ev.module_wide()
             if wide:
@@ -511,6 +527,7 @@ class PredictionWithoutModelVersion(Rule):
         out_hooks: set[int],
         predicted: dict[int, bool],
         predicting_scopes: set[int],
+        scoring: set[int],
     ) -> Iterator[Hit]:
         batch = is_serving_module(ctx)
         for scope in scopes(ctx):
@@ -525,6 +542,10 @@ class PredictionWithoutModelVersion(Rule):
             scope_has_version = ev.in_scope(scope)
             if ep is not None and ep.kind != "function" and not scope_has_version:
                 hit = self._returns(ctx, ep, flow, assigned, ev)
+                if hit is not None:
+                    yield hit
+            elif id(scope) in scoring and isinstance(scope, FunctionNode) and not scope_has_version:
+                hit = self._scoring_return(ctx, scope, flow, assigned, ev)
                 if hit is not None:
                     yield hit
             yield from self._logs(ctx, scope, flow, assigned, ev)
@@ -555,6 +576,89 @@ class PredictionWithoutModelVersion(Rule):
                     "prediction logs cannot tell which model produced it",
                     fix='Add the version to the response (`{"prediction": p, "model_version": MODEL_VERSION}`, a `model_version` field on the response model, or an `X-Model-Version` header).',
                 )
+        return None
+
+    def _scoring_functions(
+        self,
+        ctx: ModuleContext,
+        ev: _Evidence,
+        entries: dict[int, Entrypoint],
+        predicted: dict[int, bool],
+        predicting_scopes: set[int],
+    ) -> set[int]:
+        """Top-level functions of a batch or serving module that score and hand their result
+        to nobody who could add a version: every call in the module discards the result
+        (the job's entry point) or writes it out unversioned, and no other module imports
+        them. Their own returns are where the version goes missing."""
+        if not is_serving_module(ctx):
+            return set()
+        used_elsewhere: set[str] = set()
+        for other in importers(ctx):
+            if other.is_test:
+                continue  # a test calling the job is not a caller that could add the version
+            for imp in imported_names(other).values():
+                if imp.target is ctx:
+                    if imp.name is None:
+                        return set()  # the module itself is imported: any function may be used
+                    used_elsewhere.add(imp.name)
+        found: set[int] = set()
+        for name, func in local_functions(ctx).items():
+            ep = entries.get(id(func))
+            if id(func) not in predicting_scopes or (ep is not None and ep.kind != "function"):
+                continue
+            if name in used_elsewhere:
+                continue
+            sites = [
+                c
+                for c in calls_named(ctx, (name,))
+                if isinstance(c.func, ast.Name) and resolve_function(ctx, c) == (ctx, func)
+            ]
+            if sites and all(self._unversioned_end(ctx, ev, site) for site in sites):
+                found.add(id(func))
+        return found
+
+    def _unversioned_end(self, ctx: ModuleContext, ev: _Evidence, call: ast.Call) -> bool:
+        """The call's result is thrown away, or written out as is with no version."""
+        parent = ctx.parents.get(call)
+        if isinstance(parent, ast.Expr):
+            return True
+        write = ctx.parents.get(parent) if isinstance(parent, ast.Attribute) else None
+        if not (
+            isinstance(parent, ast.Attribute)
+            and parent.value is call
+            and parent.attr in _WRITE_METHODS
+            and isinstance(write, ast.Call)
+            and write.func is parent
+        ):
+            return False
+        scope = nearest_scope(ctx, write)
+        if ev.in_scope(scope):
+            return False
+        assigned = Assignments(ctx, scope)
+        return not any(
+            ev.in_expr(p, assigned) for p in [*write.args, *(k.value for k in write.keywords)]
+        )
+
+    def _scoring_return(
+        self,
+        ctx: ModuleContext,
+        func: FunctionNode,
+        flow: _LazyFlow,
+        assigned: Assignments,
+        ev: _Evidence,
+    ) -> Hit | None:
+        for node in in_scope(ctx, func, ctx.nodes(ast.Return)):
+            if node.value is None:
+                continue
+            if ev.in_expr(node.value, assigned) or not flow.carries(node.value):
+                continue
+            return Hit.at(
+                node,
+                f"batch scoring function `{func.name}` returns predictions without the model version, and "
+                "its callers only write or drop them, so the scored rows cannot be traced to the model "
+                "that produced them",
+                fix='Add the version to what it returns (`out["model_version"] = MODEL_VERSION`) or write under a versioned path.',
+            )
         return None
 
     def _has_out_hook(self, cls: ast.ClassDef) -> bool:
