@@ -329,14 +329,14 @@ _PATTERN_GATES: dict[str, tuple[_Step, ...]] = {
     "aws.{0,20}?(?:key|pwd|pw|password|pass|token).{0,20}?[\\'\\\"]([0-9a-zA-Z/+]{40})[\\'\\\"]": (
         "aws",
     ),
-    "AccountKey=[a-zA-Z0-9+\\/=]{88}": (),
+    "AccountKey=[a-zA-Z0-9+\\/=]{88}": ("AccountKey=",),
     "(ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9_]{36}": (),
     "eyJ[A-Za-z0-9-_=]+\\.[A-Za-z0-9-_=]+\\.?[A-Za-z0-9-_.+/=]*?": (),
     "[0-9a-z]{32}-us[0-9]{1,2}": ("-us",),
     "sk-[A-Za-z0-9-_]*[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}": ("sk-", "T3BlbkFJ"),
     "SG\\.[a-zA-Z0-9_-]{22}\\.[a-zA-Z0-9_-]{43}": (),
     "xox(?:a|b|p|o|s|r)-(?:\\d+-)+[a-z0-9]+": ("xox",),
-    "sq0csp-[0-9A-Za-z\\\\\\-_]{43}": (),
+    "sq0csp-[0-9A-Za-z\\\\\\-_]{43}": ("sq0csp-",),
     "(?:r|s)k_live_[0-9a-zA-Z]{24}": ("k_live_",),
     "(?<![A-Za-z0-9])hf_[A-Za-z0-9]{30,}(?![A-Za-z0-9])": ("hf_",),
     "sk-ant-[a-z]+\\d*-[A-Za-z0-9_\\-]{32,}": ("sk-", "sk-ant-"),
@@ -346,7 +346,7 @@ _PATTERN_GATES: dict[str, tuple[_Step, ...]] = {
     ),
     "wandb\\.login\\([^)]*key\\s*=\\s*[\\\"']([0-9a-f]{40})[\\\"']": ("wandb.login(",),
     "(glpat|gldt|glft|glsoat|glrt)-[A-Za-z0-9_\\-]{20,50}(?!\\w)": (_GITLAB_PROBE,),
-    "GR1348941[A-Za-z0-9_\\-]{20,50}(?!\\w)": (),
+    "GR1348941[A-Za-z0-9_\\-]{20,50}(?!\\w)": ("GR1348941",),
     "glcbt-([0-9a-fA-F]{2}_)?[A-Za-z0-9_\\-]{20,50}(?!\\w)": (_GITLAB_PROBE, "glcbt-"),
     "glimt-[A-Za-z0-9_\\-]{25}(?!\\w)": (_GITLAB_PROBE, "glimt-"),
     "glptt-[A-Za-z0-9_\\-]{40}(?!\\w)": (_GITLAB_PROBE, "glptt-"),
@@ -378,8 +378,9 @@ def _gate(pattern: str) -> tuple[_Step, ...]:
     "PRIVATE KEY" when they contain it; any other pattern is searched outright."""
     if pattern in _PATTERN_GATES:
         return _PATTERN_GATES[pattern]
-    if re.fullmatch(r"[A-Za-z0-9 -]+", pattern) and "PRIVATE KEY" in pattern:
-        return ("PRIVATE KEY",)
+    if re.fullmatch(r"[A-Za-z0-9 -]+", pattern):
+        # plain text: the private-key headers share "PRIVATE KEY"; any other is its own literal
+        return ("PRIVATE KEY",) if "PRIVATE KEY" in pattern else (pattern,)
     return ()
 
 
