@@ -50,7 +50,7 @@ _GATE_FUNC = re.compile(
 # Weak: a check of metrics/thresholds; gate code only in a module that also promotes or deploys.
 _CHECK_FUNC = re.compile(
     r"(check|validate|verify|enforce|evaluate|assert)_(metric|metrics|threshold|thresholds|quality|model|criteria|"
-    r"slo|slos|performance|candidate)"
+    r"slo|slos|performance|candidate)($|_)"  # whole words: check_slots is not check_slo
 )
 # File and folder names that make a whole module gate code ("deploy" is left out: it often holds serving code).
 _GATE_PATH = re.compile(
