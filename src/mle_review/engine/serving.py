@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, NamedTuple, TypeVar, cast
 
 from mle_review.config import path_matches
 from mle_review.engine.astutil import SCOPE_TYPES as _NESTED
@@ -345,12 +345,40 @@ def resolve_module(ctx: ModuleContext, module: str | None, level: int) -> Module
     return None
 
 
-@dataclass(frozen=True)
-class ImportedName:
+class ImportedName(NamedTuple):
     local: str
     module: str  # as written, with leading dots for relative imports
     name: str | None  # None for ``import x``
     target: ModuleContext | None  # the project module holding it, when resolvable
+
+
+def _module_heads(project: ProjectContext) -> frozenset[str]:
+    """First segments of every dotted name a project module can be imported as."""
+    return _cached(
+        project,
+        "_srv_module_heads",
+        lambda: frozenset(name.split(".", 1)[0] for name in _module_index(project)),
+    )
+
+
+def _import_statements(ctx: ModuleContext) -> list[ast.Import | ast.ImportFrom]:
+    """The module's import statements in source order, by a walk over statement lists."""
+    if "_srv_statements" in vars(ctx):  # already walked for something else
+        found = [n for n, _f in statements(ctx) if isinstance(n, (ast.Import, ast.ImportFrom))]
+    else:
+        found = []
+        stack: list[ast.AST] = [ctx.tree]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                found.append(node)
+                continue
+            for name in _statement_lists(type(node)):
+                value = getattr(node, name, None)
+                if isinstance(value, list):
+                    stack.extend(value)
+    found.sort(key=lambda n: (n.lineno, n.col_offset))  # ``typed_nodes`` order
+    return found
 
 
 def imported_names(ctx: ModuleContext) -> dict[str, ImportedName]:
@@ -358,11 +386,17 @@ def imported_names(ctx: ModuleContext) -> dict[str, ImportedName]:
 
     def build() -> dict[str, ImportedName]:
         out: dict[str, ImportedName] = {}
-        imports = [n for n, _f in statements(ctx) if isinstance(n, (ast.Import, ast.ImportFrom))]
-        imports.sort(key=lambda n: (n.lineno, n.col_offset))  # ``typed_nodes`` order
-        for node in imports:
+        heads = _module_heads(ctx.project)
+        for node in _import_statements(ctx):
             if isinstance(node, ast.ImportFrom):
                 mod = node.module or ""
+                if not node.level and mod.split(".", 1)[0] not in heads:
+                    # an outside package: nothing it names can be a project module
+                    for alias in node.names:
+                        if alias.name != "*":
+                            local = alias.asname or alias.name
+                            out[local] = ImportedName(local, mod, alias.name, None)
+                    continue
                 target = resolve_module(ctx, node.module, node.level)
                 for alias in node.names:
                     if alias.name == "*":
@@ -381,12 +415,10 @@ def imported_names(ctx: ModuleContext) -> dict[str, ImportedName]:
             elif isinstance(node, ast.Import):
                 for alias in node.names:
                     local = alias.asname or alias.name.split(".")[0]
-                    out[local] = ImportedName(
-                        local,
-                        alias.name,
-                        None,
-                        resolve_module(ctx, alias.name, 0) if alias.asname else None,
-                    )
+                    target = None
+                    if alias.asname and alias.name.split(".", 1)[0] in heads:
+                        target = resolve_module(ctx, alias.name, 0)
+                    out[local] = ImportedName(local, alias.name, None, target)
         return out
 
     return _cached(ctx, "_srv_imported_names", build)
@@ -1235,7 +1267,8 @@ def _http_function(ctx: ModuleContext, func: FunctionNode) -> str | None:
     if (
         func.args.args
         and func.args.args[0].annotation is not None
-        and imports_any(ctx, "azure")  # the only package the annotation could name here
+        and "azure" in ctx.source  # the only package the annotation could name here
+        and imports_any(ctx, "azure")
     ):
         ann = ctx.qualname(func.args.args[0].annotation) or ""
         if ann.startswith("azure.functions"):

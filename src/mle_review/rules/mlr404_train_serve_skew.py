@@ -292,24 +292,40 @@ def _bodies(ctx: ModuleContext) -> Iterator[tuple[str, list[ast.stmt], int]]:
         )
     ]
     yield "<module>", module_code, 0
-    walked = statements(ctx)
-    functions = [n for n, _f in walked if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
-    functions.sort(key=lambda n: n.lineno)  # ``ctx.functions`` order
+    # Where the engine has already indexed the module (another rule asked for its nodes),
+    # the index answers directly; otherwise the statement walk does, in the same order.
+    indexed = "functions" in vars(ctx)
+    blocks: dict[type, list[tuple[ast.AST, ast.FunctionDef | ast.AsyncFunctionDef]]] = {}
+    if indexed:
+        functions = ctx.functions
+        for kind in _BLOCK_KINDS:
+            for stmt in ctx.nodes(kind):
+                if any(
+                    len(getattr(stmt, n, ())) >= WINDOW for n in ("body", "orelse", "finalbody")
+                ):
+                    func = ctx.enclosing_function(stmt)
+                    if func is not None:
+                        blocks.setdefault(kind, []).append((stmt, func))
+    else:
+        walked = statements(ctx)
+        functions = [
+            n for n, _f in walked if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+        ]
+        functions.sort(key=lambda n: n.lineno)  # ``ctx.functions`` order
+        for node_, func_ in walked:
+            if func_ is not None and type(node_) in _BLOCK_KINDS:
+                blocks.setdefault(type(node_), []).append((node_, func_))
     for node in functions:
         body = node.body
         if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
             body = body[1:]  # docstring
         yield node.name, body, node.lineno
-    blocks: dict[type, list[tuple[ast.AST, ast.FunctionDef | ast.AsyncFunctionDef]]] = {}
-    for stmt, func in walked:
-        if func is not None and type(stmt) in _BLOCK_KINDS:
-            blocks.setdefault(type(stmt), []).append((stmt, func))
     for kind in _BLOCK_KINDS:  # ``ctx.nodes(kind)`` order, kind by kind
-        for stmt, func in blocks.get(kind, ()):
+        for holder, owner in blocks.get(kind, ()):
             for name in ("body", "orelse", "finalbody"):
-                block = getattr(stmt, name, None)
+                block = getattr(holder, name, None)
                 if isinstance(block, list) and len(block) >= WINDOW:
-                    yield func.name, block, 0
+                    yield owner.name, block, 0
 
 
 _BLOCK_KINDS: tuple[type[ast.stmt], ...] = (
@@ -421,11 +437,16 @@ def _candidates(
 ) -> set[tuple[int, ...]]:
     """The key tuples of every span of ``bodies`` (only those in ``within``, if given)."""
     found: set[tuple[int, ...]] = set()
+    add = found.add
     for container, _body, keys, def_line in bodies:
-        for lo, hi, _whole in _spans(container, len(keys), def_line):
+        count = len(keys)
+        spans = [(i, i + WINDOW) for i in range(count - WINDOW + 1)]
+        if (def_line and count) or (container != "<module>" and 1 <= count < WINDOW):
+            spans.append((0, count))  # a whole body
+        for lo, hi in spans:
             key = tuple(keys[lo:hi])
             if _DEAD not in key and (within is None or key in within):
-                found.add(key)
+                add(key)
     return found
 
 
@@ -439,10 +460,14 @@ def _rekeyed(
         if wanted is None:
             out.append((container, body, [level(s) for s in body], def_line))
             continue
-        alive = [False] * len(body)
-        for lo, hi, _whole in _spans(container, len(keys), def_line):
-            if tuple(keys[lo:hi]) in wanted:
-                alive[lo:hi] = [True] * (hi - lo)
+        count = len(keys)
+        alive = [False] * count
+        if (def_line or (container != "<module>" and count < WINDOW)) and tuple(keys) in wanted:
+            alive = [True] * count  # a whole (short) body
+        else:
+            for i in range(count - WINDOW + 1):
+                if tuple(keys[i : i + WINDOW]) in wanted:
+                    alive[i : i + WINDOW] = [True] * WINDOW
         if any(alive):
             out.append(
                 (
