@@ -22,4 +22,5 @@ bars = bars.dropna()
 # ruleid: MLR104, MLR201
 X_train, X_test, y_train, y_test = train_test_split(bars[["ret_1", "surprise"]], bars["target"], test_size=0.3)
 clf = LogisticRegression().fit(X_train, y_train)
+# ruleid: MLR502
 print(accuracy_score(y_test, clf.predict(X_test)))
