@@ -923,7 +923,13 @@ class ParamKind(str, Enum):
 class Param:
     name: str
     kind: ParamKind
-    annotation: str | None = None
+    annotation_node: ast.expr | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def annotation(self) -> str | None:
+        """The annotation as written (only messages need it, so it is unparsed on demand)."""
+        node = self.annotation_node
+        return ast.unparse(node) if node is not None else None
 
 
 @dataclass(frozen=True)
@@ -1112,7 +1118,6 @@ def _classify_params(
     out: list[Param] = []
     params = _params(func)
     for i, (arg, default) in enumerate(params):
-        ann_text = ast.unparse(arg.annotation) if arg.annotation is not None else None
         kind = _annotation_kind(ctx, arg.annotation, schemas)
         default_name = (dotted_name(default.func) or "") if isinstance(default, ast.Call) else ""
         if default_name.endswith("Depends") or default_name.endswith("Security"):
@@ -1145,7 +1150,7 @@ def _classify_params(
             and framework not in ("function",)
         ):
             kind = ParamKind.REQUEST
-        out.append(Param(arg.arg, kind, ann_text))
+        out.append(Param(arg.arg, kind, arg.annotation))
     return tuple(out)
 
 
@@ -1966,7 +1971,10 @@ def assignments_of(
     same order (a name comes where its first step puts it), without walking the scope."""
     first: list[tuple[_Position, int, str]] = []
     values: dict[str, list[ast.expr]] = {}
+    index = _cached(ctx, "_srv_assignment_index", lambda: _assignment_index(ctx))
     for name in names:
+        if name not in index:
+            continue  # never assigned anywhere in the module
         steps = _steps_in(ctx, scope, name)
         if not steps:
             continue

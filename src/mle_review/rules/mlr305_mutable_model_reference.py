@@ -178,7 +178,7 @@ def _argparse_defaults(ctx: ModuleContext) -> dict[str, ast.expr]:
 
 def _collect_argparse(ctx: ModuleContext) -> dict[str, ast.expr]:
     out: dict[str, ast.expr] = {}
-    for call in ctx.calls:
+    for call in calls_named(ctx, ("add_argument",)):
         if isinstance(call.func, ast.Attribute) and call.func.attr == "add_argument" and call.args:
             flag = call.args[-1]
             default = call_kwarg(call, "default")
