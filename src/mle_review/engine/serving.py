@@ -30,12 +30,16 @@ FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 _T = TypeVar("_T")
 
 
+_MISSING = object()
+
+
 def _cached(obj: object, key: str, build: Callable[[], _T]) -> _T:
     """Memoise a derived fact on a context object (contexts live for one scan)."""
     store = vars(obj)
-    if key not in store:
-        store[key] = build()
-    return cast(_T, store[key])
+    found = store.get(key, _MISSING)
+    if found is _MISSING:
+        found = store[key] = build()
+    return cast(_T, found)
 
 
 # --- identifiers ------------------------------------------------------------------
@@ -132,7 +136,9 @@ def qualified_head(ctx: ModuleContext, node: ast.AST) -> str | None:
         node = node.value
     if not isinstance(node, ast.Name):
         return None
-    heads = _cached(ctx, "_srv_import_heads", lambda: _import_heads(ctx))
+    heads = vars(ctx).get("_srv_import_heads")
+    if heads is None:
+        heads = vars(ctx)["_srv_import_heads"] = _import_heads(ctx)
     return heads.get(node.id)
 
 
@@ -196,7 +202,9 @@ def calls_named(ctx: ModuleContext, names: Iterable[str]) -> list[ast.Call]:
     under an alias (``from joblib import load as jl_load``) must be asked for
     under its local name.
     """
-    tails = _cached(ctx, "_srv_call_tails", lambda: _call_tails(ctx))
+    tails = vars(ctx).get("_srv_call_tails")
+    if tails is None:
+        tails = vars(ctx)["_srv_call_tails"] = _call_tails(ctx)
     found: list[int] = []
     buckets = 0
     for name in names:

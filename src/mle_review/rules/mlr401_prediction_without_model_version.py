@@ -594,21 +594,10 @@ class PredictionWithoutModelVersion(Rule):
         them. Their own returns are where the version goes missing."""
         if not is_serving_module(ctx):
             return set()
-        used_elsewhere: set[str] = set()
-        for other in importers(ctx):
-            if other.is_test:
-                continue  # a test calling the job is not a caller that could add the version
-            for imp in imported_names(other).values():
-                if imp.target is ctx:
-                    if imp.name is None:
-                        return set()  # the module itself is imported: any function may be used
-                    used_elsewhere.add(imp.name)
-        found: set[int] = set()
+        found: dict[str, int] = {}
         for name, func in local_functions(ctx).items():
             ep = entries.get(id(func))
             if id(func) not in predicting_scopes or (ep is not None and ep.kind != "function"):
-                continue
-            if name in used_elsewhere:
                 continue
             sites = [
                 c
@@ -616,8 +605,18 @@ class PredictionWithoutModelVersion(Rule):
                 if isinstance(c.func, ast.Name) and resolve_function(ctx, c) == (ctx, func)
             ]
             if sites and all(self._unversioned_end(ctx, ev, site) for site in sites):
-                found.add(id(func))
-        return found
+                found[name] = id(func)
+        if not found:
+            return set()
+        for other in importers(ctx):  # asked last: it needs every module's imports
+            if other.is_test:
+                continue  # a test calling the job is not a caller that could add the version
+            for imp in imported_names(other).values():
+                if imp.target is ctx:
+                    if imp.name is None:
+                        return set()  # the module itself is imported: any function may be used
+                    found.pop(imp.name, None)
+        return set(found.values())
 
     def _unversioned_end(self, ctx: ModuleContext, ev: _Evidence, call: ast.Call) -> bool:
         """The call's result is thrown away, or written out as is with no version."""
