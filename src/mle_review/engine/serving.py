@@ -48,20 +48,22 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
 _SEPARATORS = re.compile(r"[^a-z0-9]+")
-_TOKENS: dict[str, list[str]] = {}
+_TOKENS: dict[str, tuple[str, ...]] = {}
 
 
-def name_tokens(name: str) -> list[str]:
-    """``customerEmail`` / ``customer_email`` / ``X-Customer-Email`` -> ``['customer', 'email']``.
+def name_tokens(name: str) -> tuple[str, ...]:
+    """``customerEmail`` / ``customer_email`` / ``X-Customer-Email`` -> ``('customer', 'email')``.
 
-    Memoised: the rules ask about the same identifiers in every module. Callers
-    must not modify the list.
+    Memoised (the rules ask about the same identifiers in every module), as
+    tuples of strings, which the garbage collector stops tracking.
     """
     found = _TOKENS.get(name)
     if found is None:
         if len(_TOKENS) > 100_000:
             _TOKENS.clear()
-        found = _TOKENS[name] = [t for t in _SEPARATORS.split(_CAMEL.sub("_", name).lower()) if t]
+        found = _TOKENS[name] = tuple(
+            t for t in _SEPARATORS.split(_CAMEL.sub("_", name).lower()) if t
+        )
     return found
 
 
@@ -244,21 +246,20 @@ def statements(ctx: ModuleContext) -> list[tuple[ast.AST, FunctionNode | None]]:
     engine index every node of every module.
     """
 
-    def build() -> list[tuple[ast.AST, FunctionNode | None]]:
-        out: list[tuple[ast.AST, FunctionNode | None]] = []
-        stack: list[tuple[ast.AST, FunctionNode | None]] = [(ctx.tree, None)]
-        defs = (ast.FunctionDef, ast.AsyncFunctionDef)
-        while stack:
-            node, func = stack.pop()
-            out.append((node, func))
-            inner = node if isinstance(node, defs) else func
-            for name in _statement_lists(type(node)):
-                value = getattr(node, name, None)
-                if isinstance(value, list):
-                    stack.extend((item, inner) for item in value)
-        return out
-
-    return _cached(ctx, "_srv_statements", build)
+    # Not memoised: callers use it once per module, and thousands of (node, function)
+    # pairs kept alive would only make every full garbage collection slower.
+    out: list[tuple[ast.AST, FunctionNode | None]] = []
+    stack: list[tuple[ast.AST, FunctionNode | None]] = [(ctx.tree, None)]
+    defs = (ast.FunctionDef, ast.AsyncFunctionDef)
+    while stack:
+        node, func = stack.pop()
+        out.append((node, func))
+        inner = node if isinstance(node, defs) else func
+        for name in _statement_lists(type(node)):
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                stack.extend((item, inner) for item in value)
+    return out
 
 
 def typed_nodes(ctx: ModuleContext, *kinds: type[ast.AST]) -> list[ast.AST]:
@@ -371,20 +372,17 @@ def _module_heads(project: ProjectContext) -> frozenset[str]:
 
 def _import_statements(ctx: ModuleContext) -> list[ast.Import | ast.ImportFrom]:
     """The module's import statements in source order, by a walk over statement lists."""
-    if "_srv_statements" in vars(ctx):  # already walked for something else
-        found = [n for n, _f in statements(ctx) if isinstance(n, (ast.Import, ast.ImportFrom))]
-    else:
-        found = []
-        stack: list[ast.AST] = [ctx.tree]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
-                found.append(node)
-                continue
-            for name in _statement_lists(type(node)):
-                value = getattr(node, name, None)
-                if isinstance(value, list):
-                    stack.extend(value)
+    found: list[ast.Import | ast.ImportFrom] = []
+    stack: list[ast.AST] = [ctx.tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            found.append(node)
+            continue
+        for name in _statement_lists(type(node)):
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                stack.extend(value)
     found.sort(key=lambda n: (n.lineno, n.col_offset))  # ``typed_nodes`` order
     return found
 

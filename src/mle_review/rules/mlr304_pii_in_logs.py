@@ -433,7 +433,7 @@ def personal_kind(identifier: str, owner: str | None = None) -> str | None:
         tokens[-1] == "name" and len(tokens) >= 2 and tokens[-2] in _NAME_OWNERS
     ):
         return "person's name"
-    if tokens == ["name"] and owner is not None and set(name_tokens(owner)) & _PERSON_OBJECTS:
+    if tokens == ("name",) and owner is not None and set(name_tokens(owner)) & _PERSON_OBJECTS:
         return "person's name"
     return None
 

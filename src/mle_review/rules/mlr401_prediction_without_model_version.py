@@ -93,7 +93,7 @@ def version_like(name: str) -> bool:
         return False
     if set(tokens) & _VERSION_TOKENS:
         return True
-    if tokens[-2:] == ["run", "id"] or tokens == ["sha"] or tokens[-2:] == ["git", "sha"]:
+    if tokens[-2:] == ("run", "id") or tokens == ("sha",) or tokens[-2:] == ("git", "sha"):
         return True
     return tokens[-1] in _MODEL_REF_TAILS and bool(set(tokens[:-1]) & _MODEL_NOUNS)
 
