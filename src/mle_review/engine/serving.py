@@ -1309,6 +1309,17 @@ def serving_entrypoints(ctx: ModuleContext) -> list[Entrypoint]:
         # only the module's own top-level functions can be entry points, and they are
         # found without indexing the module's nodes.
         defs_only = source.isascii() and "@" not in source and not may_name(ctx, ("class",))
+        if (
+            defs_only
+            and not registers
+            and Role.SERVING not in ctx.roles
+            and "azure" not in source
+            and not may_name(ctx, ("event", "request", "input_fn"))
+            and not is_batch_job(ctx)
+        ):
+            # Top-level functions are entry points only through ``_http_function`` (an
+            # ``event``/``request`` first parameter, an Azure annotation, ``input_fn``).
+            return []
         web: str | None = None
         # Only decorators, classes and registration calls ask which web framework this is,
         # and only entry points need the module's schema classes: most modules have neither.
