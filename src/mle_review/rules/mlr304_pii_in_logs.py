@@ -721,7 +721,10 @@ class PiiInLogs(Rule):
     )
 
     def check_module(self, ctx: ModuleContext) -> Iterator[Hit]:
-        if not may_name(ctx, _LOG_CALLEES) or not _pipeline_module(ctx):
+        # the word test only where no callee index exists yet (it would answer exactly)
+        if "_srv_call_tails" not in vars(ctx) and not may_name(ctx, _LOG_CALLEES):
+            return
+        if not _pipeline_module(ctx):
             return
         serving = on_serving_path(ctx)
         by_scope: dict[int, list[ast.Call]] = {}
