@@ -277,7 +277,14 @@ def _training_writes(project: ProjectContext) -> dict[str, list[Written]]:
     for mod in project.modules:
         if mod.path not in paths:
             continue
-        for call in calls_named(mod, _SAVER_TAILS | aliases_of(mod, _SAVERS.__contains__)):
+        tails = _SAVER_TAILS | aliases_of(mod, _SAVERS.__contains__)
+        source = mod.source
+        if not any(tail in source for tail in tails):
+            # A call ends in its callee's name, so a module that never spells one
+            # saves nothing; skipping it spares indexing every training module
+            # (in every worker process) just to find a few saves.
+            continue
+        for call in calls_named(mod, tails):
             if not (isinstance(call.func, ast.Attribute) and call.func.attr in _METHOD_SAVERS) and (
                 qualified_head(mod, call) not in _SAVER_PACKAGES
             ):
