@@ -6,6 +6,7 @@ The contract for commands, options and exit codes is ``shared/spec/interface.md`
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -228,5 +229,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
 
 
+def console_main() -> int:
+    """The ``mle-review`` command: ``main``, then a cheap exit.
+
+    Whatever the run left alive is frozen first, so the interpreter's final
+    collection does not walk every tree of the scan only to free memory the
+    operating system takes back anyway (half a second on 50,000 lines).
+    """
+    code = main()
+    sys.stdout.flush()
+    gc.freeze()
+    return code
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    sys.exit(console_main())
