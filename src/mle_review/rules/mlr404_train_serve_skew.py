@@ -350,13 +350,20 @@ def _outline(node: ast.stmt) -> _Outline:
     with the same shape always have the same outline; comparing outlines first lets
     training code skip serialising statements that cannot match any serving code.
     """
-    parts: list[object] = [type(node)]
-    for name in _fields(type(node)):
+    return _field_parts(node, type(node), type)
+
+
+def _field_parts(
+    node: ast.AST, kind: type[ast.AST], child: Callable[[ast.AST], object]
+) -> _Outline:
+    """``kind`` and, field by field, each child node reduced by ``child`` (scalars kept)."""
+    parts: list[object] = [kind]
+    for name in _fields(kind):
         value = getattr(node, name, None)
         if isinstance(value, list):
-            parts.append(tuple(type(v) if isinstance(v, ast.AST) else v for v in value))
+            parts.append(tuple(child(v) if isinstance(v, ast.AST) else v for v in value))
         elif isinstance(value, ast.AST):
-            parts.append(type(value))
+            parts.append(child(value))
         else:
             parts.append(value)
     return tuple(parts)
@@ -373,30 +380,12 @@ def _summary(node: ast.AST) -> object:
         return kind
     if kind is ast.Attribute:
         return kind, node.attr  # type: ignore[attr-defined]
-    parts: list[object] = [kind]
-    for name in _fields(kind):
-        value = getattr(node, name, None)
-        if isinstance(value, list):
-            parts.append(tuple(type(v) if isinstance(v, ast.AST) else v for v in value))
-        elif isinstance(value, ast.AST):
-            parts.append(type(value))
-        else:
-            parts.append(value)
-    return tuple(parts)
+    return _field_parts(node, kind, type)
 
 
 def _fine_outline(node: ast.stmt) -> _Outline:
     """``_outline`` one level deeper: each child's class is replaced by its ``_summary``."""
-    parts: list[object] = [type(node)]
-    for name in _fields(type(node)):
-        value = getattr(node, name, None)
-        if isinstance(value, list):
-            parts.append(tuple(_summary(v) if isinstance(v, ast.AST) else v for v in value))
-        elif isinstance(value, ast.AST):
-            parts.append(_summary(value))
-        else:
-            parts.append(value)
-    return tuple(parts)
+    return _field_parts(node, type(node), _summary)
 
 
 _Body = tuple[str, list[ast.stmt], list[int], int]  # container, statements, keys, def line
