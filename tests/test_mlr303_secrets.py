@@ -65,10 +65,11 @@ def test_no_secret_value_in_any_report_format(fmt: str, cli: Callable[..., Any])
     )
 
 
-def test_redaction_shows_at_most_a_quarter() -> None:
-    assert redact("AKIAB1SKCZTKMBF4JDPY") == "AKIA…(20 chars)"
-    assert redact("hunter22") == "hu…(8 chars)"
-    assert redact("abc") == "…(3 chars)"
+def test_redaction_shows_a_vendor_prefix_at_most_and_nothing_of_a_password() -> None:
+    assert redact("AKIAB1SKCZTKMBF4JDPY", "AWS Access Key") == "AKIA…(20 chars)"
+    assert redact("abc", "AWS Access Key") == "…(3 chars)"  # never more than a quarter
+    assert redact("hunter22", "Secret Keyword") == "…(8 chars)"
+    assert redact("Wq4sLp9vXb2K", "Basic Auth Credentials") == "…(12 chars)"
 
 
 def test_placeholders_and_references_are_not_secrets() -> None:

@@ -185,8 +185,16 @@ class SecretHit:
     value: str
 
 
-def redact(value: str) -> str:
-    """A preview that identifies the secret to its owner without disclosing it."""
+def redact(value: str, secret_type: str = "Secret Keyword") -> str:
+    """A preview that identifies the secret to its owner without disclosing it.
+
+    Vendor tokens start with their issuer's public prefix (``AKIA``, ``ghp_``,
+    ``sk-``), so up to four characters (never more than a quarter) are shown;
+    passwords and other free-form values have no such prefix, and even their
+    first characters narrow a guess, so only the length is shown.
+    """
+    if secret_type in GENERIC_TYPES:
+        return f"…({len(value)} chars)"
     shown = min(4, len(value) // 4)
     return f"{value[:shown]}…({len(value)} chars)"
 

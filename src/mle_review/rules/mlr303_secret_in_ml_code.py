@@ -55,8 +55,9 @@ class SecretInMLCode(Rule):
             "of those it recognises Hugging Face (`hf_...`), Anthropic (`sk-ant-...`), OpenAI "
             "project keys, Weights & Biases `wandb.login(key=...)`, Kaggle `kaggle.json` content "
             "and high-entropy values assigned to `token`/`access_key`/`credentials` names. Each "
-            "line is reported once, naming the secret type(s) and a redacted preview (first few "
-            "characters and the length); the secret itself never appears in any output.\n\n"
+            "line is reported once, naming the secret type(s) and a redacted preview (the length, "
+            "plus the issuer's prefix for vendor tokens, e.g. `AKIA…(20 chars)`); the secret itself "
+            "never appears in any output.\n\n"
             "Not reported: placeholders (`<YOUR_KEY>`, `xxxx`, `changeme`, `your-api-key`, "
             "`${VAR}`, `{{ var }}`, values containing `example`/`dummy`/`fake`/`redacted`), "
             "references such as `os.environ[...]`, `os.getenv(...)` or `get_secret()`, "
@@ -156,7 +157,7 @@ def _hit(line: int, group: list[SecretHit], where: str, raw: bool) -> Hit:
     from mle_review.rules._secret_scan import GENERIC_TYPES, redact
 
     kinds = sorted({h.type for h in group}, key=lambda k: (k in GENERIC_TYPES, k))
-    previews = ", ".join(f"`{redact(h.value)}`" for h in group)
+    previews = ", ".join(f"`{redact(h.value, h.type)}`" for h in group)
     label = " and ".join(kinds)
     advice = next(
         (_ADVICE[k] for k in kinds if k in _ADVICE),
