@@ -11,6 +11,11 @@ if TYPE_CHECKING:
 
 _REQUEST_NAMES = {"request", "req", "event", "payload", "body"}
 
+# The fields that hold lists of statements (or of except handlers / match cases,
+# which hold statements in turn). Statements never sit inside expressions, so
+# walking these alone reaches every statement at a tenth of a full walk's cost.
+BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+
 
 def call_kwarg(call: ast.Call, name: str) -> ast.expr | None:
     for kw in call.keywords:

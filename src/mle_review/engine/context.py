@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property, lru_cache
@@ -16,6 +16,7 @@ from pathlib import PurePosixPath
 from typing import TypeVar
 
 from mle_review.config import Config, path_matches
+from mle_review.engine.astutil import BLOCK_FIELDS
 from mle_review.engine.deps import Requirement
 from mle_review.engine.notebook import Notebook
 
@@ -45,7 +46,7 @@ class ImportMap:
     functions); a later import of the same name wins, which is what runs.
     """
 
-    def __init__(self, tree: ast.AST, nodes: list[ast.AST] | None = None) -> None:
+    def __init__(self, tree: ast.AST, nodes: Sequence[ast.AST] | None = None) -> None:
         self.names: dict[str, str] = {}
         self.modules: set[str] = set()
         if nodes is None:
@@ -270,19 +271,20 @@ def _index_tree(tree: ast.AST) -> tuple[dict[type[ast.AST], list[ast.AST]], dict
     return by_type, parents
 
 
-def _import_statements(tree: ast.AST) -> list[ast.AST]:
-    """Every import statement, by a walk over statements only (imports are never expressions)."""
-    found: list[ast.AST] = []
+def _import_statements(tree: ast.AST) -> list[ast.Import | ast.ImportFrom]:
+    """Every import statement in source order, by a walk over statement lists only."""
+    found: list[ast.Import | ast.ImportFrom] = []
     stack: list[ast.AST] = [tree]
     while stack:
         node = stack.pop()
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             found.append(node)
             continue
-        for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+        for name in BLOCK_FIELDS:
             value = getattr(node, name, None)
             if value.__class__ is list:
                 stack.extend(value)
+    found.sort(key=lambda n: (n.lineno, n.col_offset))
     return found
 
 
@@ -298,12 +300,16 @@ class ModuleContext:
     notebook: Notebook | None = None
     roles: frozenset[Role] = frozenset({Role.OTHER})
     imports: ImportMap = field(init=False)
+    # Import statements in source order; project-wide questions (what a module
+    # imports) read these without indexing the module's whole tree.
+    import_nodes: list[ast.Import | ast.ImportFrom] = field(init=False, repr=False)
     _index: tuple[dict[type[ast.AST], list[ast.AST]], dict[ast.AST, ast.AST]] | None = field(
         init=False, repr=False, default=None
     )
 
     def __post_init__(self) -> None:
-        self.imports = ImportMap(self.tree, _import_statements(self.tree))
+        self.import_nodes = _import_statements(self.tree)
+        self.imports = ImportMap(self.tree, self.import_nodes)
 
     def _indexed(self) -> tuple[dict[type[ast.AST], list[ast.AST]], dict[ast.AST, ast.AST]]:
         # Built on first use rather than at load time: when rules run in worker

@@ -19,8 +19,8 @@ from enum import Enum
 from typing import TYPE_CHECKING, NamedTuple, TypeVar, cast
 
 from mle_review.config import path_matches
+from mle_review.engine.astutil import BLOCK_FIELDS, child_nodes, walk_scope
 from mle_review.engine.astutil import SCOPE_TYPES as _NESTED
-from mle_review.engine.astutil import child_nodes, walk_scope
 from mle_review.engine.context import Role, dotted_name
 
 if TYPE_CHECKING:
@@ -225,7 +225,7 @@ def aliases_of(ctx: ModuleContext, wanted: Callable[[str], bool]) -> set[str]:
     return {local for local, target in ctx.imports.names.items() if wanted(target)}
 
 
-_STATEMENT_LISTS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
+_STATEMENT_LISTS = frozenset(BLOCK_FIELDS)
 _LIST_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
@@ -370,30 +370,13 @@ def _module_heads(project: ProjectContext) -> frozenset[str]:
     )
 
 
-def _import_statements(ctx: ModuleContext) -> list[ast.Import | ast.ImportFrom]:
-    """The module's import statements in source order, by a walk over statement lists."""
-    found: list[ast.Import | ast.ImportFrom] = []
-    stack: list[ast.AST] = [ctx.tree]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            found.append(node)
-            continue
-        for name in _statement_lists(type(node)):
-            value = getattr(node, name, None)
-            if isinstance(value, list):
-                stack.extend(value)
-    found.sort(key=lambda n: (n.lineno, n.col_offset))  # ``typed_nodes`` order
-    return found
-
-
 def imported_names(ctx: ModuleContext) -> dict[str, ImportedName]:
     """Every imported local name, relative imports included (``ctx.imports`` skips those)."""
 
     def build() -> dict[str, ImportedName]:
         out: dict[str, ImportedName] = {}
         heads = _module_heads(ctx.project)
-        for node in _import_statements(ctx):
+        for node in ctx.import_nodes:
             if isinstance(node, ast.ImportFrom):
                 mod = node.module or ""
                 if not node.level and mod.split(".", 1)[0] not in heads:

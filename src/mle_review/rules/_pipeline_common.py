@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Generic, TypeVar
 
+from mle_review.engine.astutil import BLOCK_FIELDS
 from mle_review.engine.astutil import SCOPE_TYPES as _SCOPE_TYPES
 from mle_review.engine.astutil import child_nodes as _children
 from mle_review.engine.context import ModuleContext, ProjectContext, dotted_name
@@ -238,16 +239,13 @@ def scope_body(ctx: ModuleContext, node: ast.AST) -> ast.AST:
     return func if func is not None else ctx.tree
 
 
-_BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
-
-
 def scope_statements(scope: ast.AST) -> Iterator[ast.AST]:
     """The statements (and except handlers / match cases) ``walk_scope(scope)`` reaches.
 
     Statements only ever sit in the blocks of other statements, so this visits a
     tenth of the nodes a full walk does. Order: source order, depth first.
     """
-    return _block_statements([getattr(scope, name, None) for name in _BLOCK_FIELDS])
+    return _block_statements([getattr(scope, name, None) for name in BLOCK_FIELDS])
 
 
 def _block_statements(blocks: list[object]) -> Iterator[ast.AST]:
@@ -257,7 +255,7 @@ def _block_statements(blocks: list[object]) -> Iterator[ast.AST]:
         for stmt in block:
             yield stmt
             if not isinstance(stmt, _SCOPE_TYPES):
-                yield from _block_statements([getattr(stmt, name, None) for name in _BLOCK_FIELDS])
+                yield from _block_statements([getattr(stmt, name, None) for name in BLOCK_FIELDS])
 
 
 _K = TypeVar("_K")
