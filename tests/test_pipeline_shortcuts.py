@@ -84,8 +84,7 @@ def test_mlr207_mutation_roots(modules: list[ModuleContext]) -> None:
             statements = list(scope_statements(func))
             args = func.args
             for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
-                found = r207._first_mutation(ctx, func, statements, arg.arg, True)
-                if found is not None:
+                for _found in r207._mutations(ctx, func, statements, arg.arg, True):
                     mutations += 1
                     assert arg.arg in roots, (ctx.path, func.name, arg.arg)
     assert mutations > 20

@@ -180,7 +180,7 @@ class InputFrameMutation(Rule):
 
 def _mutated_roots(ctx: ModuleContext) -> set[str]:
     """The names any statement of the module may mutate: the root of an assigned or deleted
-    subscript/attribute target, or of a called method. ``_first_mutation`` only reports such
+    subscript/attribute target, or of a called method. ``_mutations`` only reports such
     statements, so functions with no parameter among them are skipped."""
     roots: set[str] = set()
     add = roots.add
@@ -321,17 +321,6 @@ def _target_mutation(target: ast.expr, name: str) -> str | None:
     if isinstance(key, ast.Tuple) and any(isinstance(e, ast.Slice) for e in key.elts):
         return None  # `X[:, 0] = ...` is NumPy-style indexing, not a frame column
     return f"item assignment on `{name}`"
-
-
-def _first_mutation(
-    ctx: ModuleContext,
-    func: ast.FunctionDef | ast.AsyncFunctionDef,
-    statements: list[ast.AST],
-    name: str,
-    annotated: bool,
-) -> _Mutation | None:
-    found = _mutations(ctx, func, statements, name, annotated)
-    return found[0] if found else None
 
 
 def _mutations(
