@@ -13,12 +13,21 @@ from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property, lru_cache
 from pathlib import PurePosixPath
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from mle_review.config import Config, path_matches
 from mle_review.engine.astutil import BLOCK_FIELDS
 from mle_review.engine.deps import Requirement
 from mle_review.engine.notebook import Notebook
+
+
+class SummarisingRule(Protocol):
+    """What ``ProjectContext.summary`` needs of a rule (``rules.base.Rule`` has it)."""
+
+    @property
+    def id(self) -> str: ...
+
+    def summarise(self, ctx: ModuleContext) -> object: ...
 
 
 class Role(str, Enum):
@@ -288,7 +297,7 @@ def _import_statements(tree: ast.AST) -> list[ast.Import | ast.ImportFrom]:
     return found
 
 
-@dataclass
+@dataclass(eq=False)
 class ModuleContext:
     """A parsed Python file or notebook."""
 
@@ -391,7 +400,7 @@ class ModuleContext:
         return found if isinstance(found, (ast.FunctionDef, ast.AsyncFunctionDef)) else None
 
 
-@dataclass
+@dataclass(eq=False)
 class TextContext:
     """A dependency or configuration file, analysed as text."""
 
@@ -407,7 +416,7 @@ class TextContext:
         return self.text.splitlines()
 
 
-@dataclass
+@dataclass(eq=False)
 class ProjectContext:
     """Facts about the whole scan: all files, dependency pins, lock files."""
 
@@ -419,6 +428,15 @@ class ProjectContext:
     requirements_by_dir: dict[str, list[Requirement]] = field(default_factory=dict)
     lock_dirs: set[str] = field(default_factory=set)
     locked_by_dir: dict[str, dict[str, tuple[int, ...]]] = field(default_factory=dict)
+    # rule ID -> module path -> that rule's per-module summary (see ``Rule.summarise``)
+    summaries: dict[str, dict[str, object]] = field(default_factory=dict)
+
+    def summary(self, rule: SummarisingRule, module: ModuleContext) -> object:
+        """``rule.summarise(module)``, computed once: here, or by the process that parsed it."""
+        store = self.summaries.setdefault(rule.id, {})
+        if module.path not in store:
+            store[module.path] = rule.summarise(module)
+        return store[module.path]
 
     @cached_property
     def top_level_functions(self) -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:

@@ -34,6 +34,7 @@ from mle_review.engine.files import (
 )
 from mle_review.engine.notebook import NotebookError, load_notebook
 from mle_review.engine.parallel import effective_jobs, run_sharded
+from mle_review.engine.sharded import scan_sharded
 from mle_review.engine.suppress import Suppression, match, parse_suppressions
 from mle_review.models import (
     Confidence,
@@ -224,20 +225,30 @@ class Engine:
         one fixed order, so fingerprints and suppression bookkeeping do not
         depend on how the work was split.
         """
-        findings: list[Finding] = []
-        errors: list[FileError] = []
         with gc_frozen():
             per_module, per_text, per_project = self._produce_all(
                 project, timed=timings is not None or rule_timings is not None
             )
-            for path, produced, spent in (*per_module, *per_text, per_project):
-                if timings is not None and path is not None:
-                    timings[path] = timings.get(path, 0.0) + spent
-                for rule_index, result, seconds in produced:
-                    rule = self.rules[rule_index]
-                    if rule_timings is not None:
-                        rule_timings[rule.id] = rule_timings.get(rule.id, 0.0) + seconds
-                    self._emit(rule, result, path, states, findings, errors)
+            return self.emit([*per_module, *per_text, per_project], states, timings, rule_timings)
+
+    def emit(
+        self,
+        produced: Sequence[_Produced],
+        states: dict[str, _FileState],
+        timings: dict[str, float] | None = None,
+        rule_timings: dict[str, float] | None = None,
+    ) -> tuple[list[Finding], list[FileError]]:
+        """Findings from the rules' raw results, taken in the order given (modules, texts, project)."""
+        findings: list[Finding] = []
+        errors: list[FileError] = []
+        for path, results, spent in produced:
+            if timings is not None and path is not None:
+                timings[path] = timings.get(path, 0.0) + spent
+            for rule_index, result, seconds in results:
+                rule = self.rules[rule_index]
+                if rule_timings is not None:
+                    rule_timings[rule.id] = rule_timings.get(rule.id, 0.0) + seconds
+                self._emit(rule, result, path, states, findings, errors)
         findings.sort(key=Finding.sort_key)
         return findings, errors
 
@@ -482,22 +493,44 @@ def scan_paths(
     started = time.perf_counter()
     engine = Engine(root, config, registry)
     candidates = list(discover(paths, root, config))
+    modules = sum(1 for c in candidates if c.kind in (FileKind.PYTHON, FileKind.NOTEBOOK))
+    jobs = effective_jobs(config.jobs, modules)
+    if jobs > 1:
+        with gc_frozen():
+            sharded = scan_sharded(engine, candidates, jobs)
+            project, errors, states = sharded.project, sharded.errors, sharded.states
+            findings, rule_errors = engine.emit(
+                [*sharded.per_module, *sharded.per_text, sharded.whole], states
+            )
+            report = _report(started, findings, errors, rule_errors, states, report_unused_ignores)
+            release(project)
+        return report
     project, errors, states = engine.load_project(candidates)
     with gc_frozen():
         findings, rule_errors = engine.run(project, states)
-        analysed = len(states)
-        report = ScanReport(
-            findings=findings,
-            errors=sorted([*errors, *rule_errors], key=lambda e: e.path),
-            stats=Stats(
-                files_analyzed=analysed,
-                files_skipped=len(errors),
-                seconds=round(time.perf_counter() - started, 3),
-            ),
-            suppressions=Engine.suppression_issues(states, report_unused_ignores),
-        )
+        report = _report(started, findings, errors, rule_errors, states, report_unused_ignores)
         release(project)
     return report
+
+
+def _report(
+    started: float,
+    findings: list[Finding],
+    load_errors: list[FileError],
+    rule_errors: list[FileError],
+    states: dict[str, _FileState],
+    report_unused_ignores: bool,
+) -> ScanReport:
+    return ScanReport(
+        findings=findings,
+        errors=sorted([*load_errors, *rule_errors], key=lambda e: e.path),
+        stats=Stats(
+            files_analyzed=len(states),
+            files_skipped=len(load_errors),
+            seconds=round(time.perf_counter() - started, 3),
+        ),
+        suppressions=Engine.suppression_issues(states, report_unused_ignores),
+    )
 
 
 def release(project: ProjectContext) -> None:

@@ -110,6 +110,23 @@ class Rule:
     def check_project(self, project: ProjectContext) -> Iterable[Hit]:
         return ()
 
+    # Set when ``check_project`` reads per-module facts through ``project.summary``.
+    summarises: ClassVar[bool] = False
+
+    def summarise(self, ctx: ModuleContext) -> object:
+        """Plain, picklable facts about one module, computed from that module alone.
+
+        Checks read them through ``ctx.project.summary(rule, module)`` instead of
+        the module's tree. On a scan split over worker processes, each module's
+        summary is computed by the process that parsed it and handed to the
+        others with its imports, so a question about every module (what does
+        each training module write?) parses nothing twice. In one process it
+        is computed on first request. Return None for a module with nothing of
+        interest. A summary must not look at other modules: they may not be
+        loaded yet when it is computed.
+        """
+        return None
+
     def prepare(self) -> None:
         """Load what the checks import lazily, before the engine forks workers.
 

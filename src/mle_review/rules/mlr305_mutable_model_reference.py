@@ -266,7 +266,7 @@ def _normalise(path: str) -> str:
     return path.rstrip("/")
 
 
-def _training_writes(project: ProjectContext) -> dict[str, list[Written]]:
+def _training_writes(rule: Rule, project: ProjectContext) -> dict[str, list[Written]]:
     """Fixed destinations that training code writes models to, by normalised path."""
     store = vars(project)
     if "_mlr305_writes" in store:
@@ -277,57 +277,60 @@ def _training_writes(project: ProjectContext) -> dict[str, list[Written]]:
     for mod in project.modules:
         if mod.path not in paths:
             continue
-        tails = _SAVER_TAILS | aliases_of(mod, _SAVERS.__contains__)
-        source = mod.source
-        if not any(tail in source for tail in tails):
-            # A call ends in its callee's name, so a module that never spells one
-            # saves nothing; skipping it spares indexing every training module
-            # (in every worker process) just to find a few saves.
-            continue
-        for call in calls_named(mod, tails):
-            if not (isinstance(call.func, ast.Attribute) and call.func.attr in _METHOD_SAVERS) and (
-                qualified_head(mod, call) not in _SAVER_PACKAGES
-            ):
-                continue  # neither a saver method nor resolvable to a saver function
-            qual = mod.qualname(call) or ""
-            target: ast.expr | None = None
-            if qual in _SAVERS and len(call.args) > _SAVERS[qual]:
-                target = call.args[_SAVERS[qual]]
-            elif (
-                isinstance(call.func, ast.Attribute)
-                and call.func.attr in _METHOD_SAVERS
-                and call.args
-            ):
-                target = (
-                    call.args[-1]
-                    if call.func.attr == "save_model" and len(call.args) > 1
-                    else call.args[0]
-                )
-            if (
-                isinstance(target, ast.Call)
-                and last_identifier(target.func) == "open"
-                and target.args
-            ):
-                target = target.args[0]
-            if target is None:
-                continue
-            text = resolve_text(mod, target, mod.enclosing_function(call), argparse=True)
-            if (
-                text is None
-                or _UNKNOWN in text
-                or ("." not in text.rsplit("/", 1)[-1] and "/" not in text)
-            ):
-                continue
-            line = call.lineno
-            if mod.notebook is not None:
-                line = mod.notebook.to_file_line(line)[0]
-            writes.setdefault(_normalise(text), []).append(Written(mod.path, line, text))
+        found = project.summary(rule, mod)
+        for key, written in found if isinstance(found, list) else ():
+            writes.setdefault(key, []).append(written)
     return writes
+
+
+def _module_writes(mod: ModuleContext) -> list[tuple[str, Written]] | None:
+    """Model saves to a fixed destination in one module: (normalised path, the write)."""
+    tails = _SAVER_TAILS | aliases_of(mod, _SAVERS.__contains__)
+    source = mod.source
+    if not any(tail in source for tail in tails):
+        # A call ends in its callee's name, so a module that never spells one
+        # saves nothing; skipping it spares indexing the module just to find none.
+        return None
+    found: list[tuple[str, Written]] = []
+    for call in calls_named(mod, tails):
+        if not (isinstance(call.func, ast.Attribute) and call.func.attr in _METHOD_SAVERS) and (
+            qualified_head(mod, call) not in _SAVER_PACKAGES
+        ):
+            continue  # neither a saver method nor resolvable to a saver function
+        qual = mod.qualname(call) or ""
+        target: ast.expr | None = None
+        if qual in _SAVERS and len(call.args) > _SAVERS[qual]:
+            target = call.args[_SAVERS[qual]]
+        elif (
+            isinstance(call.func, ast.Attribute) and call.func.attr in _METHOD_SAVERS and call.args
+        ):
+            target = (
+                call.args[-1]
+                if call.func.attr == "save_model" and len(call.args) > 1
+                else call.args[0]
+            )
+        if isinstance(target, ast.Call) and last_identifier(target.func) == "open" and target.args:
+            target = target.args[0]
+        if target is None:
+            continue
+        text = resolve_text(mod, target, mod.enclosing_function(call), argparse=True)
+        if (
+            text is None
+            or _UNKNOWN in text
+            or ("." not in text.rsplit("/", 1)[-1] and "/" not in text)
+        ):
+            continue
+        line = call.lineno
+        if mod.notebook is not None:
+            line = mod.notebook.to_file_line(line)[0]
+        found.append((_normalise(text), Written(mod.path, line, text)))
+    return found
 
 
 @register
 class MutableModelReference(Rule):
     id = "MLR305"
+    summarises = True
     confidence = Confidence.HIGH
     message = (
         "serving loads a model through a reference that changes when someone promotes or retrains"
@@ -371,6 +374,10 @@ class MutableModelReference(Rule):
         ),
     )
 
+    def summarise(self, ctx: ModuleContext) -> list[tuple[str, Written]] | None:
+        """The module's model saves to fixed paths, for the training-side index of writes."""
+        return _module_writes(ctx)
+
     def check_module(self, ctx: ModuleContext) -> Iterator[Hit]:
         if ctx.is_test or not on_serving_path(ctx) or has_training_evidence(ctx):
             return
@@ -406,7 +413,7 @@ class MutableModelReference(Rule):
             hit = self._mutable(call, kind, text)
             if hit is None and _UNKNOWN not in text:
                 if writes is None:
-                    writes = _training_writes(ctx.project)
+                    writes = _training_writes(self, ctx.project)
                 hit = self._overwritten(call, text, writes)
             if hit is not None:
                 yield hit

@@ -388,26 +388,26 @@ def _fine_outline(node: ast.stmt) -> _Outline:
     return _field_parts(node, type(node), _summary)
 
 
-_Body = tuple[str, list[ast.stmt], list[int], int]  # container, statements, keys, def line
-_DEAD = -1  # the key of a statement that can no longer be part of a match
+# One statement list of a module (see ``_bodies``): container, the list's position among
+# the module's bodies, one key per statement, and the ``def`` line for a function body.
+_Body = tuple[str, int, list[int], int]
+# A module's summary: per body, container, ``def`` line and its statements' keys at each level.
+_BodyKeys = tuple[str, int, tuple[tuple[int, ...], ...]]
+_DEAD = -1  # the key of a statement that can no longer be part of a match (no hash() is -1)
 # Ever finer statement keys that equal shapes share: code is filtered on each in turn,
-# and only statements still in a candidate unit on both sides are keyed at the next,
-# costlier level, then serialised.
+# and only statements still in a candidate unit on both sides at the finest level are
+# serialised. Keys are the hashes of these values: equal shapes hash alike in every
+# worker process (they are forked, so they share classes and the string hash seed), and
+# a collision only makes a span a candidate; the serialised shapes decide a match.
 _KEY_LEVELS: tuple[Callable[[ast.stmt], object], ...] = (type, _outline, _fine_outline)
 
 
-class _Interner:
-    """Keys as small ints: the filter keeps thousands of them alive, and ints, unlike
-    tuples of node classes, are not containers the garbage collector has to rescan."""
-
-    def __init__(self) -> None:
-        self.ids: dict[object, int] = {}
-
-    def __call__(self, value: object) -> int:
-        found = self.ids.get(value)
-        if found is None:
-            found = self.ids[value] = len(self.ids)
-        return found
+def _body_keys(ctx: ModuleContext) -> list[_BodyKeys]:
+    """Every body of the module with its statements' keys at every level."""
+    return [
+        (container, def_line, tuple(tuple(hash(level(s)) for s in body) for level in _KEY_LEVELS))
+        for container, body, def_line in _bodies(ctx)
+    ]
 
 
 def _spans(container: str, count: int, def_line: int) -> Iterator[tuple[int, int, bool]]:
@@ -440,14 +440,18 @@ def _candidates(
 
 
 def _rekeyed(
-    bodies: list[_Body], wanted: set[tuple[int, ...]] | None, level: Callable[[ast.stmt], int]
+    bodies: list[_Body],
+    wanted: set[tuple[int, ...]] | None,
+    summary: list[_BodyKeys],
+    level: int,
 ) -> list[_Body]:
     """``bodies`` keyed at ``level`` where a span is wanted (everywhere when ``wanted`` is
     None); other statements are dead, and bodies with nothing alive are dropped."""
     out: list[_Body] = []
-    for container, body, keys, def_line in bodies:
+    for container, position, keys, def_line in bodies:
+        finer = summary[position][2][level]
         if wanted is None:
-            out.append((container, body, [level(s) for s in body], def_line))
+            out.append((container, position, list(finer), def_line))
             continue
         count = len(keys)
         alive = [False] * count
@@ -461,8 +465,8 @@ def _rekeyed(
             out.append(
                 (
                     container,
-                    body,
-                    [level(s) if a else _DEAD for s, a in zip(body, alive, strict=True)],
+                    position,
+                    [k if a else _DEAD for k, a in zip(finer, alive, strict=True)],
                     def_line,
                 )
             )
@@ -470,24 +474,28 @@ def _rekeyed(
 
 
 def _matchable(
-    serving: list[ModuleContext], training: list[ModuleContext]
+    serving: list[list[_BodyKeys]], training: list[list[_BodyKeys]]
 ) -> tuple[list[list[_Body]], list[list[_Body]], set[tuple[int, ...]]]:
-    """Both sides' bodies keyed at the finest level, and the key tuples that occur on both."""
+    """Both sides' bodies keyed at the finest level, and the key tuples that occur on both.
+
+    Works on the modules' summaries alone: no tree is needed to rule code out.
+    """
     serving_bodies: list[list[_Body]] = [
-        [(c, b, [], d) for c, b, d in _bodies(mod)] for mod in serving
+        [(c, i, [], d) for i, (c, d, _k) in enumerate(summary)] for summary in serving
     ]
     training_bodies: list[list[_Body]] = [
-        [(c, b, [], d) for c, b, d in _bodies(mod)] for mod in training
+        [(c, i, [], d) for i, (c, d, _k) in enumerate(summary)] for summary in training
     ]
     wanted: set[tuple[int, ...]] | None = None
-    intern = _Interner()
-    for level in _KEY_LEVELS:
-
-        def key(stmt: ast.stmt, level: Callable[[ast.stmt], object] = level) -> int:
-            return intern(level(stmt))
-
-        serving_bodies = [_rekeyed(b, wanted, key) for b in serving_bodies]
-        training_bodies = [_rekeyed(b, wanted, key) for b in training_bodies]
+    for level in range(len(_KEY_LEVELS)):
+        serving_bodies = [
+            _rekeyed(b, wanted, summary, level)
+            for b, summary in zip(serving_bodies, serving, strict=True)
+        ]
+        training_bodies = [
+            _rekeyed(b, wanted, summary, level)
+            for b, summary in zip(training_bodies, training, strict=True)
+        ]
         wanted = set().union(*(_candidates(b) for b in serving_bodies))
         wanted = set().union(*(_candidates(b, wanted) for b in training_bodies))
         if not wanted:
@@ -513,9 +521,13 @@ def _find_units(
 ) -> list[Unit]:
     """Windows and short bodies worth comparing, among those whose statement keys are in
     ``wanted`` (the rest cannot have the shape of any unit they will be compared with)."""
+    if not bodies:
+        return []  # nothing survived the filter: the module's tree is not needed
     norm = _Normaliser(ctx)
     units: list[Unit] = []
-    for container, body, keys, def_line in bodies:
+    statement_lists = [body for _c, body, _d in _bodies(ctx)]
+    for container, position, keys, def_line in bodies:
+        body = statement_lists[position]
         stmts: list[Stmt | None] = [None] * len(body)
         for lo, hi, whole in _spans(container, len(body), def_line):
             if tuple(keys[lo:hi]) not in wanted:
@@ -616,6 +628,17 @@ class TrainServeSkew(Rule):
         ),
     )
 
+    summarises = True
+
+    def summarise(self, ctx: ModuleContext) -> list[_BodyKeys] | None:
+        """Statement keys of the module's code, so the project-wide comparison can rule
+        most code out without the module's tree. Test code is never compared."""
+        return None if ctx.is_test else _body_keys(ctx)
+
+    def _keys(self, project: ProjectContext, module: ModuleContext) -> list[_BodyKeys]:
+        found = project.summary(self, module)
+        return found if isinstance(found, list) else []
+
     def check_project(self, project: ProjectContext) -> Iterator[Hit]:
         training = training_side_paths(project)
         by_path = {m.path: m for m in project.modules}
@@ -633,7 +656,9 @@ class TrainServeSkew(Rule):
             return
         # Equal shapes have equal statement keys, so only code whose keys occur on both
         # sides is serialised: the rest cannot match anything on the other side.
-        serving_bodies, train_bodies, wanted = _matchable(serving, train_mods)
+        serving_bodies, train_bodies, wanted = _matchable(
+            [self._keys(project, m) for m in serving], [self._keys(project, m) for m in train_mods]
+        )
         if not wanted:
             return
         serving_units = [

@@ -1,0 +1,575 @@
+"""A whole-project scan on several cores, with the parsing split between them too.
+
+Forking after the project is loaded (``parallel.run_sharded``) leaves every
+core but one idle while the trees are parsed, and parsing costs about as much
+as all the rules together. Here the processes fork first and each parses its
+own share of the Python files: a contiguous run of paths, so a package and the
+modules it imports usually land in one process. The owners then tell every
+other process what cross-file questions need about their modules (path,
+source, roles, import statements) as plain data, and each process runs the
+module rules on its share. A module another process owns is a
+``RemoteModule``: its tree is parsed here only if a rule really follows a call
+or a write into it, so the answer never depends on who owns what. Notebooks
+and text files are few; every process loads them itself.
+
+Work stays balanced: each process first drains its own chunk queue and then
+takes chunks from the others'. The parent, which also runs the project-level
+rules, is given a smaller share to start with. Results travel back as plain
+hits and the parent builds findings from them in one fixed order, as in a
+serial run. A worker that dies costs time, not findings: the parent loads
+whatever it did not report on and runs the rules there itself.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import gc
+import os
+import pickle
+import struct
+import sys
+import warnings
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from mle_review.engine.context import ImportMap, ModuleContext, ProjectContext, Role
+from mle_review.engine.files import Candidate, FileKind
+from mle_review.engine.suppress import parse_suppressions
+from mle_review.models import FileError
+
+if TYPE_CHECKING:
+    from mle_review.engine.runner import Engine, _FileState, _Produced
+    from mle_review.rules.base import Rule
+
+# Share of the Python files the parent parses and analyses first, relative to a
+# worker's share: it also runs the project-level rules, builds the findings and
+# frees the trees, and it takes chunks from the workers once its own are done.
+PARENT_SHARE = 1.2
+_CHUNKS_PER_JOB = 12
+_TOKEN = struct.Struct("<I")
+_LENGTH = struct.Struct("<Q")
+
+# (is ``from`` import, module, level, ((name, asname), ...), line, column, end line, end column)
+ImportSummary = tuple[bool, str | None, int, tuple[tuple[str, str | None], ...], int, int, int, int]
+
+
+@dataclass(frozen=True)
+class ModuleSummary:
+    """What other processes need to know about a module without parsing it."""
+
+    source: str
+    roles: frozenset[Role]
+    imports: tuple[ImportSummary, ...]
+    facts: dict[str, object]  # rule ID -> that rule's ``summarise`` of the module
+
+
+def summarise(module: ModuleContext, rules: Sequence[Rule]) -> ModuleSummary:
+    facts: dict[str, object] = {}
+    for rule in rules:
+        try:
+            facts[rule.id] = module.project.summary(rule, module)
+        except Exception:
+            continue  # computed again where it is asked for, and reported there as a serial run would
+    return ModuleSummary(
+        facts=facts,
+        source=module.source,
+        roles=module.roles,
+        imports=tuple(
+            (
+                isinstance(node, ast.ImportFrom),
+                node.module if isinstance(node, ast.ImportFrom) else None,
+                node.level if isinstance(node, ast.ImportFrom) else 0,
+                tuple((alias.name, alias.asname) for alias in node.names),
+                node.lineno,
+                node.col_offset,
+                node.end_lineno or node.lineno,
+                node.end_col_offset or 0,
+            )
+            for node in module.import_nodes
+        ),
+    )
+
+
+def _import_node(summary: ImportSummary) -> ast.Import | ast.ImportFrom:
+    is_from, module, level, names, line, col, end_line, end_col = summary
+    aliases = [
+        ast.alias(
+            name=name,
+            asname=asname,
+            lineno=line,
+            col_offset=col,
+            end_lineno=end_line,
+            end_col_offset=end_col,
+        )
+        for name, asname in names
+    ]
+    position = {
+        "lineno": line,
+        "col_offset": col,
+        "end_lineno": end_line,
+        "end_col_offset": end_col,
+    }
+    if is_from:
+        return ast.ImportFrom(module=module, names=aliases, level=level, **position)
+    return ast.Import(names=aliases, **position)
+
+
+class RemoteModule(ModuleContext):
+    """A module another process parsed; its tree is parsed here on first use only.
+
+    Path, source, roles and imports come from the owner, so project-wide
+    questions (what is on the serving path, who imports whom) cost nothing
+    here. Anything that needs the tree (a call followed into the module)
+    parses it from the same source, so it sees exactly what the owner saw.
+    """
+
+    def __init__(
+        self, path: str, summary: ModuleSummary, config: Any, project: ProjectContext
+    ) -> None:
+        # The dataclass __init__ would parse nothing but demands a tree; set the fields directly.
+        self.path = path
+        self.source = summary.source
+        self.config = config
+        self.project = project
+        self.notebook = None
+        self.roles = summary.roles
+        self.import_nodes = [_import_node(s) for s in summary.imports]
+        self.imports = ImportMap(ast.Module(body=[], type_ignores=[]), self.import_nodes)
+        self._index = None
+        self._tree: ast.Module | None = None
+
+    @property
+    def tree(self) -> ast.Module:
+        if self._tree is None:
+            self._tree = _parse_here(self.source, self.path)
+        return self._tree
+
+    @tree.setter
+    def tree(self, value: ast.Module) -> None:
+        self._tree = value
+
+
+def _parse_here(source: str, path: str) -> ast.Module:
+    """Parse a module another process already parsed without error.
+
+    The collector is kept off while the tree is built and the tree is frozen
+    after, as at load time: otherwise every young-generation pass would walk
+    its nodes again.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                return ast.parse(source, filename=path)
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                return ast.Module(body=[], type_ignores=[])
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
+
+
+# --- messages between processes ----------------------------------------------------
+
+
+def send(fd: int, value: object) -> None:
+    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    view = memoryview(_LENGTH.pack(len(payload)) + payload)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _read_exactly(fd: int, size: int) -> bytes | None:
+    parts: list[bytes] = []
+    while size:
+        block = os.read(fd, min(size, 1 << 20))
+        if not block:
+            return None
+        parts.append(block)
+        size -= len(block)
+    return b"".join(parts)
+
+
+def receive(fd: int) -> Any:
+    """The next message, or None when the sender died or closed the pipe first."""
+    head = _read_exactly(fd, _LENGTH.size)
+    if head is None:
+        return None
+    body = _read_exactly(fd, _LENGTH.unpack(head)[0])
+    if body is None:
+        return None
+    try:
+        return pickle.loads(body)
+    except Exception:
+        return None
+
+
+# --- splitting the work ---------------------------------------------------------------
+
+
+def partition(sizes: Sequence[int], jobs: int, parent_share: float = PARENT_SHARE) -> list[range]:
+    """Contiguous runs of items, one per process; the parent's (the first) is smaller.
+
+    Contiguous in path order keeps a package together, so the cross-file
+    questions a module raises are mostly about modules its own process parsed.
+    """
+    weights = [parent_share] + [1.0] * (jobs - 1)
+    total = float(sum(sizes)) or 1.0
+    bounds: list[int] = [0]
+    done, share = 0.0, 0.0
+    index = 0
+    for weight in weights[:-1]:
+        share += weight / sum(weights) * total
+        while index < len(sizes) and done + sizes[index] / 2 <= share:
+            done += sizes[index]
+            index += 1
+        bounds.append(index)
+    bounds.append(len(sizes))
+    return [range(bounds[i], bounds[i + 1]) for i in range(jobs)]
+
+
+def chunk(items: Sequence[int], costs: Sequence[int], per_group: int) -> list[list[int]]:
+    """``items`` grouped into chunks, costliest first, so the last chunks taken are small."""
+    order = sorted(items, key=lambda i: -costs[i])
+    count = max(1, min(len(order), per_group))
+    size = -(-len(order) // count) if order else 1
+    return [order[i : i + size] for i in range(0, len(order), size)]
+
+
+def _queue(tokens: Sequence[int]) -> int:
+    """A pipe already holding ``tokens`` and closed for writing: reads return b'' when it is empty."""
+    read_end, write_end = os.pipe()
+    try:
+        os.write(write_end, b"".join(_TOKEN.pack(t) for t in tokens))
+    finally:
+        os.close(write_end)
+    return read_end
+
+
+def drain(
+    queues: Sequence[int],
+    order: Sequence[int],
+    chunks: Sequence[Sequence[int]],
+    work: Callable[[int], object],
+    out: dict[int, Any],
+) -> None:
+    """Take chunks from the queues numbered ``order``, each until it is empty."""
+    for q in order:
+        while True:
+            token = os.read(queues[q], _TOKEN.size)
+            if len(token) < _TOKEN.size:
+                break
+            for item in chunks[_TOKEN.unpack(token)[0]]:
+                out[item] = work(item)
+
+
+# --- the scan ---------------------------------------------------------------------------
+
+
+@dataclass
+class ShardedResult:
+    project: ProjectContext
+    errors: list[FileError]
+    states: dict[str, _FileState]
+    per_module: list[_Produced]
+    per_text: list[_Produced]
+    whole: _Produced
+
+
+def scan_sharded(engine: Engine, candidates: list[Candidate], jobs: int) -> ShardedResult:
+    """Load and run every rule over ``candidates`` in ``jobs`` processes (see module docs)."""
+    from mle_review.engine.runner import gc_paused
+
+    project = ProjectContext(root=str(engine.root), config=engine.config)
+    engine._collect_dependency_context(project, candidates)
+    python = [i for i, c in enumerate(candidates) if c.kind == FileKind.PYTHON]
+    sizes = [_size(candidates[i]) for i in python]
+    groups = [[python[k] for k in r] for r in partition(sizes, jobs)]
+    size_of = dict(zip(python, sizes, strict=True))
+    costs = [size_of.get(i, 0) for i in range(len(candidates))]
+    chunks: list[list[int]] = []
+    tokens: list[list[int]] = []
+    for group in groups:
+        mine = chunk(group, costs, _CHUNKS_PER_JOB)
+        tokens.append(list(range(len(chunks), len(chunks) + len(mine))))
+        chunks.extend(mine)
+    queues = [_queue(t) for t in tokens]
+    for rule in engine.rules:
+        rule.prepare()
+
+    # Every process: its own Python files, and all notebooks and text files.
+    loader = _Loader(engine, project, candidates)
+    produce = _module_work(engine, loader)
+    done: dict[int, _Produced] = {}
+    whole: tuple[list[_Produced], _Produced] | None = None
+    workers: list[_Worker] = []
+    try:
+        for k in range(1, jobs):
+            workers.append(_fork(loader, groups, k, queues, chunks, workers))
+        with gc_paused():
+            loader.load_shared()
+            loader.load(groups[0])
+        everything = loader.summaries()
+        # The barrier: collect each worker's summaries, hand everyone everyone else's.
+        for worker in workers:
+            theirs = receive(worker.up)
+            if isinstance(theirs, dict):
+                worker.summarised = True
+                everything.update(theirs)
+            else:  # the worker died before loading its share: load it here
+                with gc_paused():
+                    loader.load(groups[worker.number])
+                everything.update(loader.summaries(groups[worker.number]))
+        for worker in workers:
+            if worker.summarised and worker.down is not None:
+                own = set(groups[worker.number])
+                with contextlib.suppress(OSError):  # it died since: its work is redone below
+                    send(worker.down, {i: s for i, s in everything.items() if i not in own})
+            worker.close_down()
+        loader.adopt(everything, keep_states=True)
+        drain(queues, range(jobs), chunks, produce, done)
+    finally:
+        for q in queues:
+            os.close(q)
+        for worker in workers:
+            worker.close_down()  # a worker still waiting for summaries gives up
+            results = receive(worker.up) if worker.summarised else None
+            worker.finish()
+            if isinstance(results, tuple) and len(results) == 2:
+                theirs, project_part = results
+                for index, value in theirs.items():
+                    done.setdefault(index, value)
+                if project_part is not None and whole is None:
+                    whole = project_part
+    if whole is None:  # no worker took the project-level rules (or it died doing them)
+        whole = _project_work(engine, project)
+    per_module = [done[i] if i in done else produce(i) for i in loader.module_indices()]
+    per_text, per_project = whole
+    return ShardedResult(project, loader.errors, loader.states, per_module, per_text, per_project)
+
+
+def _project_work(engine: Engine, project: ProjectContext) -> tuple[list[_Produced], _Produced]:
+    """Text-file and project-level rules: one worker runs them while the others do modules."""
+    per_text = []
+    for text in project.texts:
+        checks = [_bind(r.check_text, text) for r in engine.rules]
+        per_text.append(engine._produce(text.path, checks, False))
+    checks = [_bind(r.check_project, project) for r in engine.rules]
+    return per_text, engine._produce(None, checks, False)
+
+
+@dataclass
+class _Worker:
+    """The parent's end of one worker's pipes."""
+
+    number: int
+    pid: int
+    up: int  # the worker's module summaries, then its results
+    down: int | None  # the other processes' module summaries
+    summarised: bool = False
+
+    def close_down(self) -> None:
+        if self.down is not None:
+            os.close(self.down)
+            self.down = None
+
+    def finish(self) -> None:
+        os.close(self.up)
+        os.waitpid(self.pid, 0)
+
+
+def _fork(
+    loader: _Loader,
+    groups: list[list[int]],
+    number: int,
+    queues: list[int],
+    chunks: list[list[int]],
+    started: list[_Worker],
+) -> _Worker:
+    up_read, up_write = os.pipe()
+    down_read, down_write = os.pipe()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the worker, which exits without returning
+        os.close(up_read)
+        os.close(down_write)
+        for other in started:  # the parent's ends of earlier workers' pipes
+            os.close(other.up)
+            if other.down is not None:
+                os.close(other.down)
+        _worker(loader, groups, number, queues, chunks, up_write, down_read)
+    os.close(up_write)
+    os.close(down_read)
+    return _Worker(number, pid, up_read, down_write)
+
+
+def _bind(method: Callable[[Any], Any], arg: object) -> Callable[[], Any]:
+    return lambda: method(arg)
+
+
+def _size(cand: Candidate) -> int:
+    try:
+        return cand.abs_path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _module_work(engine: Engine, loader: _Loader) -> Callable[[int], _Produced]:
+    def work(index: int) -> _Produced:
+        module = loader.modules.get(index)
+        if module is None:  # unreadable or unparseable: already an error
+            return (candidates_path(loader, index), [], 0.0)
+        checks = [_bind(r.check_module, module) for r in engine.rules]
+        return engine._produce(module.path, checks, False)
+
+    return work
+
+
+def candidates_path(loader: _Loader, index: int) -> str:
+    return loader.candidates[index].rel_path
+
+
+def _worker(
+    loader: _Loader,
+    groups: list[list[int]],
+    k: int,
+    queues: list[int],
+    chunks: list[list[int]],
+    up: int,
+    down: int,
+) -> None:
+    """Body of a worker process: load, swap summaries, analyse, report, exit."""
+    from mle_review.engine.runner import gc_frozen, gc_paused
+
+    status = 1
+    try:
+        with gc_paused():
+            loader.load_shared()
+            loader.load(groups[k])
+        send(up, loader.summaries())
+        others = receive(down)
+        os.close(down)
+        if others is None:
+            os._exit(1)
+        loader.adopt(others, keep_states=False)
+        done: dict[int, Any] = {}
+        project_part = None
+        try:
+            with gc_frozen():
+                if k == 1:
+                    project_part = _project_work(loader.engine, loader.project)
+                order = [k, *(q for q in range(len(queues)) if q != k)]
+                drain(queues, order, chunks, _module_work(loader.engine, loader), done)
+        finally:
+            send(up, (done, project_part))
+        status = 0
+    except BaseException:
+        status = 1
+    finally:
+        os._exit(status)
+
+
+class _Loader:
+    """One process's view of the project as it is loaded and then completed."""
+
+    def __init__(self, engine: Engine, project: ProjectContext, candidates: list[Candidate]):
+        self.engine = engine
+        self.project = project
+        self.candidates = candidates
+        self.modules: dict[int, ModuleContext] = {}
+        self.owned: set[int] = set()
+        self.failed: dict[int, str] = {}
+        self.errors: list[FileError] = []
+        self.states: dict[str, _FileState] = {}
+
+    def load_shared(self) -> None:
+        """Notebooks and text files: every process loads these itself."""
+        self._load([i for i, c in enumerate(self.candidates) if c.kind != FileKind.PYTHON])
+
+    def load(self, indices: Sequence[int]) -> None:
+        self._load(indices)
+        self.owned.update(indices)
+
+    def _load(self, indices: Sequence[int]) -> None:
+        # Loading appends to project.modules; they are put in order in ``adopt``.
+        for index in indices:
+            before = len(self.errors)
+            count = len(self.project.modules)
+            self.engine._load_candidate(
+                self.project, self.candidates[index], self.errors, self.states
+            )
+            if len(self.project.modules) > count:
+                self.modules[index] = self.project.modules[-1]
+            elif len(self.errors) > before:
+                self.failed[index] = self.errors[-1].message
+
+    def summaries(self, indices: Iterable[int] | None = None) -> dict[int, ModuleSummary | str]:
+        """Owned Python files (all, or ``indices``): a summary each, or why it could not be loaded."""
+        out: dict[int, ModuleSummary | str] = {}
+        rules = [r for r in self.engine.rules if r.summarises]
+        for index in self.owned if indices is None else indices:
+            module = self.modules.get(index)
+            if module is not None:
+                out[index] = summarise(module, rules)
+            elif index in self.failed:
+                out[index] = self.failed[index]
+        return out
+
+    def adopt(self, others: dict[int, ModuleSummary | str], keep_states: bool) -> None:
+        """Add other processes' modules and put ``project.modules`` in scan order."""
+        config = self.engine.config
+        for index, summary in others.items():
+            if index in self.modules or index in self.failed:
+                continue
+            cand = self.candidates[index]
+            if isinstance(summary, str):
+                self.failed[index] = summary
+                if keep_states:
+                    self.errors.append(FileError(path=cand.rel_path, message=summary))
+                continue
+            module = RemoteModule(cand.rel_path, summary, config, self.project)
+            self.modules[index] = module
+            for rule_id, fact in summary.facts.items():
+                self.project.summaries.setdefault(rule_id, {})[cand.rel_path] = fact
+            if keep_states:
+                self.states[cand.rel_path] = _remote_state(module)
+        self.project.modules[:] = [self.modules[i] for i in sorted(self.modules)]
+        if keep_states:
+            order = {c.rel_path: i for i, c in enumerate(self.candidates)}
+            self.errors.sort(key=lambda e: order.get(e.path, -1))
+            self.states = dict(sorted(self.states.items(), key=lambda kv: order.get(kv[0], -1)))
+
+    def module_indices(self) -> list[int]:
+        return sorted(self.modules)
+
+
+def _remote_state(module: ModuleContext) -> _FileState:
+    from mle_review.engine.runner import _FileState
+
+    lines = module.lines
+    return _FileState(
+        lines=lines,
+        raw_lines=lines,
+        suppressions=parse_suppressions(module.source, python=True),
+        raw_suppressions={},
+        module=module,
+    )
+
+
+__all__ = [
+    "PARENT_SHARE",
+    "ModuleSummary",
+    "RemoteModule",
+    "ShardedResult",
+    "chunk",
+    "partition",
+    "receive",
+    "scan_sharded",
+    "send",
+    "summarise",
+]
