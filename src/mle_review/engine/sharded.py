@@ -43,10 +43,10 @@ if TYPE_CHECKING:
     from mle_review.engine.runner import Engine, _FileState, _Produced
     from mle_review.rules.base import Rule
 
-# Share of the Python files the parent parses and analyses first, relative to a
-# worker's share: it also runs the project-level rules, builds the findings and
-# frees the trees, and it takes chunks from the workers once its own are done.
-PARENT_SHARE = 1.2
+# Share of the Python files the first worker parses and analyses first, relative
+# to the others' shares: it also runs the text and project-level rules. Whoever
+# runs out of work first takes chunks from the others.
+PROJECT_WORKER_SHARE = 0.85
 _CHUNKS_PER_JOB = 12
 _TOKEN = struct.Struct("<I")
 _LENGTH = struct.Struct("<Q")
@@ -194,12 +194,17 @@ def _read_exactly(fd: int, size: int) -> bytes | None:
     return b"".join(parts)
 
 
-def receive(fd: int) -> Any:
-    """The next message, or None when the sender died or closed the pipe first."""
+def receive_raw(fd: int) -> bytes | None:
+    """The next message still pickled, or None when the sender died or closed the pipe first."""
     head = _read_exactly(fd, _LENGTH.size)
     if head is None:
         return None
-    body = _read_exactly(fd, _LENGTH.unpack(head)[0])
+    return _read_exactly(fd, _LENGTH.unpack(head)[0])
+
+
+def receive(fd: int) -> Any:
+    """The next message, or None when the sender died or closed the pipe first."""
+    body = receive_raw(fd)
     if body is None:
         return None
     try:
@@ -211,13 +216,15 @@ def receive(fd: int) -> Any:
 # --- splitting the work ---------------------------------------------------------------
 
 
-def partition(sizes: Sequence[int], jobs: int, parent_share: float = PARENT_SHARE) -> list[range]:
-    """Contiguous runs of items, one per process; the parent's (the first) is smaller.
+def partition(
+    sizes: Sequence[int], jobs: int, first_share: float = PROJECT_WORKER_SHARE
+) -> list[range]:
+    """Contiguous runs of items, one per worker; the first, ``first_share`` of a full one.
 
     Contiguous in path order keeps a package together, so the cross-file
     questions a module raises are mostly about modules its own process parsed.
     """
-    weights = [parent_share] + [1.0] * (jobs - 1)
+    weights = [first_share] + [1.0] * (jobs - 1)
     total = float(sum(sizes)) or 1.0
     bounds: list[int] = [0]
     done, share = 0.0, 0.0
@@ -281,7 +288,7 @@ class ShardedResult:
 
 
 def scan_sharded(engine: Engine, candidates: list[Candidate], jobs: int) -> ShardedResult:
-    """Load and run every rule over ``candidates`` in ``jobs`` processes (see module docs)."""
+    """Load and run every rule over ``candidates`` in ``jobs`` worker processes (see module docs)."""
     from mle_review.engine.runner import gc_paused
 
     project = ProjectContext(root=str(engine.root), config=engine.config)
@@ -301,37 +308,40 @@ def scan_sharded(engine: Engine, candidates: list[Candidate], jobs: int) -> Shar
     for rule in engine.rules:
         rule.prepare()
 
-    # Every process: its own Python files, and all notebooks and text files.
     loader = _Loader(engine, project, candidates)
     produce = _module_work(engine, loader)
     done: dict[int, _Produced] = {}
     whole: tuple[list[_Produced], _Produced] | None = None
     workers: list[_Worker] = []
     try:
-        for k in range(1, jobs):
+        for k in range(jobs):
             workers.append(_fork(loader, groups, k, queues, chunks, workers))
         with gc_paused():
-            loader.load_shared()
-            loader.load(groups[0])
-        everything = loader.summaries()
-        # The barrier: collect each worker's summaries, hand everyone everyone else's.
+            loader.load_shared()  # for the report: their errors, lines and suppressions
+        # The barrier: pass each worker's module summaries on to the others unread,
+        # then read them here too (for line texts and suppressions) while the workers run.
+        payloads: list[bytes] = []
         for worker in workers:
-            theirs = receive(worker.up)
-            if isinstance(theirs, dict):
-                worker.summarised = True
-                everything.update(theirs)
-            else:  # the worker died before loading its share: load it here
+            payload = receive_raw(worker.up)
+            if payload is None:  # the worker died before loading its share: load it here
                 with gc_paused():
                     loader.load(groups[worker.number])
-                everything.update(loader.summaries(groups[worker.number]))
+                payload = pickle.dumps(
+                    loader.summaries(groups[worker.number]), protocol=pickle.HIGHEST_PROTOCOL
+                )
+            else:
+                worker.summarised = True
+            payloads.append(payload)
         for worker in workers:
             if worker.summarised and worker.down is not None:
-                own = set(groups[worker.number])
+                others = [p for k, p in enumerate(payloads) if k != worker.number]
                 with contextlib.suppress(OSError):  # it died since: its work is redone below
-                    send(worker.down, {i: s for i, s in everything.items() if i not in own})
+                    send(worker.down, others)
             worker.close_down()
-        loader.adopt(everything, keep_states=True)
-        drain(queues, range(jobs), chunks, produce, done)
+        everything: dict[int, ModuleSummary | str] = {}
+        for payload in payloads:
+            everything.update(pickle.loads(payload))
+        loader.record(everything)
     finally:
         for q in queues:
             os.close(q)
@@ -345,9 +355,12 @@ def scan_sharded(engine: Engine, candidates: list[Candidate], jobs: int) -> Shar
                     done.setdefault(index, value)
                 if project_part is not None and whole is None:
                     whole = project_part
-    if whole is None:  # no worker took the project-level rules (or it died doing them)
+    indices = loader.module_indices()
+    if whole is None or any(i not in done for i in indices):
+        loader.materialise()  # a worker died: its share is done here
+    if whole is None:
         whole = _project_work(engine, project)
-    per_module = [done[i] if i in done else produce(i) for i in loader.module_indices()]
+    per_module = [done[i] if i in done else produce(i) for i in indices]
     per_text, per_project = whole
     return ShardedResult(project, loader.errors, loader.states, per_module, per_text, per_project)
 
@@ -454,14 +467,17 @@ def _worker(
         send(up, loader.summaries())
         others = receive(down)
         os.close(down)
-        if others is None:
+        if not isinstance(others, list):
             os._exit(1)
-        loader.adopt(others, keep_states=False)
+        summaries: dict[int, ModuleSummary | str] = {}
+        for payload in others:
+            summaries.update(pickle.loads(payload))
+        loader.adopt(summaries)
         done: dict[int, Any] = {}
         project_part = None
         try:
             with gc_frozen():
-                if k == 1:
+                if k == 0:
                     project_part = _project_work(loader.engine, loader.project)
                 order = [k, *(q for q in range(len(queues)) if q != k)]
                 drain(queues, order, chunks, _module_work(loader.engine, loader), done)
@@ -486,6 +502,7 @@ class _Loader:
         self.failed: dict[int, str] = {}
         self.errors: list[FileError] = []
         self.states: dict[str, _FileState] = {}
+        self.deferred: dict[int, ModuleSummary] = {}  # recorded, not yet made (parent only)
 
     def load_shared(self) -> None:
         """Notebooks and text files: every process loads these itself."""
@@ -520,49 +537,75 @@ class _Loader:
                 out[index] = self.failed[index]
         return out
 
-    def adopt(self, others: dict[int, ModuleSummary | str], keep_states: bool) -> None:
-        """Add other processes' modules and put ``project.modules`` in scan order."""
-        config = self.engine.config
+    def adopt(self, others: dict[int, ModuleSummary | str]) -> None:
+        """Add other processes' modules (a worker) and put ``project.modules`` in scan order."""
         for index, summary in others.items():
+            if index in self.modules or index in self.failed:
+                continue
+            if isinstance(summary, str):
+                self.failed[index] = summary
+            else:
+                self._remote(index, summary)
+        self._order()
+
+    def record(self, summaries: dict[int, ModuleSummary | str]) -> None:
+        """What the parent needs of the workers' modules to build the report.
+
+        Only line texts, suppressions and load errors: the modules themselves
+        are made (``materialise``) only if the parent has to run rules after all.
+        """
+        for index, summary in summaries.items():
             if index in self.modules or index in self.failed:
                 continue
             cand = self.candidates[index]
             if isinstance(summary, str):
                 self.failed[index] = summary
-                if keep_states:
-                    self.errors.append(FileError(path=cand.rel_path, message=summary))
+                self.errors.append(FileError(path=cand.rel_path, message=summary))
                 continue
-            module = RemoteModule(cand.rel_path, summary, config, self.project)
-            self.modules[index] = module
-            for rule_id, fact in summary.facts.items():
-                self.project.summaries.setdefault(rule_id, {})[cand.rel_path] = fact
-            if keep_states:
-                self.states[cand.rel_path] = _remote_state(module)
+            self.deferred[index] = summary
+            lines = summary.source.splitlines()
+            self.states[cand.rel_path] = _FileStateType()(
+                lines=lines,
+                raw_lines=lines,
+                suppressions=parse_suppressions(summary.source, python=True),
+                raw_suppressions={},
+                module=None,
+            )
+        order = {c.rel_path: i for i, c in enumerate(self.candidates)}
+        self.errors.sort(key=lambda e: order.get(e.path, -1))
+        self.states = dict(sorted(self.states.items(), key=lambda kv: order.get(kv[0], -1)))
+
+    def materialise(self) -> None:
+        """Make the recorded modules, for rules the parent runs when a worker died."""
+        for index, summary in self.deferred.items():
+            self._remote(index, summary)
+            state = self.states.get(self.candidates[index].rel_path)
+            if state is not None:
+                state.module = self.modules[index]
+        self.deferred.clear()
+        self._order()
+
+    def _remote(self, index: int, summary: ModuleSummary) -> None:
+        path = self.candidates[index].rel_path
+        self.modules[index] = RemoteModule(path, summary, self.engine.config, self.project)
+        for rule_id, fact in summary.facts.items():
+            self.project.summaries.setdefault(rule_id, {})[path] = fact
+
+    def _order(self) -> None:
         self.project.modules[:] = [self.modules[i] for i in sorted(self.modules)]
-        if keep_states:
-            order = {c.rel_path: i for i, c in enumerate(self.candidates)}
-            self.errors.sort(key=lambda e: order.get(e.path, -1))
-            self.states = dict(sorted(self.states.items(), key=lambda kv: order.get(kv[0], -1)))
 
     def module_indices(self) -> list[int]:
-        return sorted(self.modules)
+        return sorted([*self.modules, *self.deferred])
 
 
-def _remote_state(module: ModuleContext) -> _FileState:
+def _FileStateType() -> type[_FileState]:
     from mle_review.engine.runner import _FileState
 
-    lines = module.lines
-    return _FileState(
-        lines=lines,
-        raw_lines=lines,
-        suppressions=parse_suppressions(module.source, python=True),
-        raw_suppressions={},
-        module=module,
-    )
+    return _FileState
 
 
 __all__ = [
-    "PARENT_SHARE",
+    "PROJECT_WORKER_SHARE",
     "ModuleSummary",
     "RemoteModule",
     "ShardedResult",
