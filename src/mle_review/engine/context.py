@@ -253,30 +253,39 @@ def _child_fields(kind: type[ast.AST]) -> tuple[str, ...]:
 
 
 def _index_tree(tree: ast.AST) -> tuple[dict[type[ast.AST], list[ast.AST]], dict[ast.AST, ast.AST]]:
-    """One pass over the tree: nodes grouped by type, and child -> parent links."""
+    """One pass over the tree: nodes grouped by type, and child -> parent links.
+
+    Every name the loop uses is local and the per-class field lists are read
+    from their dict directly: this loop visits every node of every module.
+    """
     by_type: dict[type[ast.AST], list[ast.AST]] = {}
     parents: dict[ast.AST, ast.AST] = {}
     stack: list[ast.AST] = [tree]
+    pop, push = stack.pop, stack.append
     node_type = ast.AST
-    child_fields = _child_fields
+    list_type = list
+    fields_of = _CHILD_FIELDS
     while stack:
-        node = stack.pop()
-        kind = type(node)
+        node = pop()
+        kind = node.__class__
         bucket = by_type.get(kind)
         if bucket is None:
             by_type[kind] = [node]
         else:
             bucket.append(node)
-        for name in child_fields(kind):
+        fields = fields_of.get(kind)
+        if fields is None:
+            fields = _child_fields(kind)
+        for name in fields:
             value = getattr(node, name, None)
-            if value.__class__ is list:
+            if value.__class__ is list_type:
                 for item in value:
                     if isinstance(item, node_type):
                         parents[item] = node
-                        stack.append(item)
+                        push(item)
             elif isinstance(value, node_type):
                 parents[value] = node
-                stack.append(value)
+                push(value)
     return by_type, parents
 
 

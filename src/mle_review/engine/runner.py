@@ -159,7 +159,6 @@ class Engine:
     def _load_one(
         self, project: ProjectContext, cand: Candidate, text: str, states: dict[str, _FileState]
     ) -> None:
-        raw_lines = text.splitlines()
         if cand.kind in (FileKind.PYTHON, FileKind.NOTEBOOK):
             notebook = None
             source = text
@@ -182,7 +181,8 @@ class Engine:
             project.modules.append(ctx)
             states[cand.rel_path] = _FileState(
                 lines=ctx.lines,
-                raw_lines=raw_lines,
+                # a Python file's text is its source: split it once
+                raw_lines=ctx.lines if notebook is None else text.splitlines(),
                 suppressions=parse_suppressions(source, python=True),
                 raw_suppressions={},
                 module=ctx,
@@ -203,6 +203,7 @@ class Engine:
         project.texts.append(
             TextContext(cand.rel_path, text, self.config, project, requirements=requirements)
         )
+        raw_lines = text.splitlines()
         sup = parse_suppressions(text, python=False) if not cand.rel_path.endswith(".json") else {}
         states[cand.rel_path] = _FileState(
             lines=raw_lines, raw_lines=raw_lines, suppressions=sup, raw_suppressions=sup

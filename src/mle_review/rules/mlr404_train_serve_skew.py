@@ -402,12 +402,33 @@ _DEAD = -1  # the key of a statement that can no longer be part of a match (no h
 _KEY_LEVELS: tuple[Callable[[ast.stmt], object], ...] = (type, _outline, _fine_outline)
 
 
+def _statement_keys(stmt: ast.stmt) -> tuple[int, int, int]:
+    """``hash`` of each of ``_KEY_LEVELS`` for one statement, its fields read once."""
+    kind = type(stmt)
+    coarse: list[object] = [kind]
+    fine: list[object] = [kind]
+    node_type = ast.AST
+    for name in _fields(kind):
+        value = getattr(stmt, name, None)
+        if isinstance(value, list):
+            coarse.append(tuple(type(v) if isinstance(v, node_type) else v for v in value))
+            fine.append(tuple(_summary(v) if isinstance(v, node_type) else v for v in value))
+        elif isinstance(value, node_type):
+            coarse.append(type(value))
+            fine.append(_summary(value))
+        else:
+            coarse.append(value)
+            fine.append(value)
+    return hash(kind), hash(tuple(coarse)), hash(tuple(fine))
+
+
 def _body_keys(ctx: ModuleContext) -> list[_BodyKeys]:
     """Every body of the module with its statements' keys at every level."""
-    return [
-        (container, def_line, tuple(tuple(hash(level(s)) for s in body) for level in _KEY_LEVELS))
-        for container, body, def_line in _bodies(ctx)
-    ]
+    out: list[_BodyKeys] = []
+    for container, body, def_line in _bodies(ctx):
+        keys = [_statement_keys(s) for s in body]
+        out.append((container, def_line, tuple(zip(*keys, strict=True)) if keys else ((), (), ())))
+    return out
 
 
 def _spans(container: str, count: int, def_line: int) -> Iterator[tuple[int, int, bool]]:
