@@ -43,11 +43,7 @@ if TYPE_CHECKING:
     from mle_review.engine.runner import Engine, _FileState, _Produced
     from mle_review.rules.base import Rule
 
-# Share of the Python files the first worker parses and analyses first, relative
-# to the others' shares: it also runs the text and project-level rules. Whoever
-# runs out of work first takes chunks from the others.
-PROJECT_WORKER_SHARE = 0.85
-_CHUNKS_PER_JOB = 12
+_CHUNKS_PER_JOB = 16
 _TOKEN = struct.Struct("<I")
 _LENGTH = struct.Struct("<Q")
 
@@ -216,35 +212,23 @@ def receive(fd: int) -> Any:
 # --- splitting the work ---------------------------------------------------------------
 
 
-def partition(
-    sizes: Sequence[int], jobs: int, first_share: float = PROJECT_WORKER_SHARE
-) -> list[range]:
-    """Contiguous runs of items, one per worker; the first, ``first_share`` of a full one.
+def contiguous_chunks(sizes: Sequence[int], count: int) -> list[range]:
+    """``count`` runs of consecutive items of about equal total size (fewer if items are few).
 
-    Contiguous in path order keeps a package together, so the cross-file
+    Consecutive in path order keeps a package together, so the cross-file
     questions a module raises are mostly about modules its own process parsed.
     """
-    weights = [first_share] + [1.0] * (jobs - 1)
     total = float(sum(sizes)) or 1.0
-    bounds: list[int] = [0]
-    done, share = 0.0, 0.0
-    index = 0
-    for weight in weights[:-1]:
-        share += weight / sum(weights) * total
-        while index < len(sizes) and done + sizes[index] / 2 <= share:
-            done += sizes[index]
-            index += 1
-        bounds.append(index)
-    bounds.append(len(sizes))
-    return [range(bounds[i], bounds[i + 1]) for i in range(jobs)]
-
-
-def chunk(items: Sequence[int], costs: Sequence[int], per_group: int) -> list[list[int]]:
-    """``items`` grouped into chunks, costliest first, so the last chunks taken are small."""
-    order = sorted(items, key=lambda i: -costs[i])
-    count = max(1, min(len(order), per_group))
-    size = -(-len(order) // count) if order else 1
-    return [order[i : i + size] for i in range(0, len(order), size)]
+    count = max(1, min(count, len(sizes)))
+    runs: list[range] = []
+    start, done = 0, 0.0
+    for index, size in enumerate(sizes):
+        done += size
+        if done >= total * (len(runs) + 1) / count and index + 1 < len(sizes):
+            runs.append(range(start, index + 1))
+            start = index + 1
+    runs.append(range(start, len(sizes)))
+    return [r for r in runs if len(r)]
 
 
 def _queue(tokens: Sequence[int]) -> int:
@@ -287,6 +271,25 @@ class ShardedResult:
     whole: _Produced
 
 
+@dataclass
+class _Plan:
+    """What every worker is handed at fork time.
+
+    ``chunks`` are runs of consecutive Python files (candidate indices). Their
+    numbers wait in ``load_queue``; a worker takes the next one whenever it is
+    free, so the workers finish loading together however fast each runs.
+    Then each worker writes the chunks it loaded, costliest first, into its own
+    pipe of ``rule_queues`` and closes it: it analyses those first, and takes
+    other workers' chunks once its own are done.
+    """
+
+    chunks: list[list[int]]
+    costs: list[int]
+    load_queue: int
+    rule_queues: list[int]  # read ends, one per worker
+    rule_feeds: list[int]  # write ends, one per worker; each keeps only its own
+
+
 def scan_sharded(engine: Engine, candidates: list[Candidate], jobs: int) -> ShardedResult:
     """Load and run every rule over ``candidates`` in ``jobs`` worker processes (see module docs)."""
     from mle_review.engine.runner import gc_paused
@@ -295,16 +298,18 @@ def scan_sharded(engine: Engine, candidates: list[Candidate], jobs: int) -> Shar
     engine._collect_dependency_context(project, candidates)
     python = [i for i, c in enumerate(candidates) if c.kind == FileKind.PYTHON]
     sizes = [_size(candidates[i]) for i in python]
-    groups = [[python[k] for k in r] for r in partition(sizes, jobs)]
-    size_of = dict(zip(python, sizes, strict=True))
-    costs = [size_of.get(i, 0) for i in range(len(candidates))]
-    chunks: list[list[int]] = []
-    tokens: list[list[int]] = []
-    for group in groups:
-        mine = chunk(group, costs, _CHUNKS_PER_JOB)
-        tokens.append(list(range(len(chunks), len(chunks) + len(mine))))
-        chunks.extend(mine)
-    queues = [_queue(t) for t in tokens]
+    costs = [0] * len(candidates)
+    for index, size in zip(python, sizes, strict=True):
+        costs[index] = size
+    chunks = [[python[k] for k in r] for r in contiguous_chunks(sizes, jobs * _CHUNKS_PER_JOB)]
+    feeds = [os.pipe() for _ in range(jobs)]
+    plan = _Plan(
+        chunks=chunks,
+        costs=costs,
+        load_queue=_queue(range(len(chunks))),
+        rule_queues=[r for r, _w in feeds],
+        rule_feeds=[w for _r, w in feeds],
+    )
     for rule in engine.rules:
         rule.prepare()
 
@@ -315,36 +320,37 @@ def scan_sharded(engine: Engine, candidates: list[Candidate], jobs: int) -> Shar
     workers: list[_Worker] = []
     try:
         for k in range(jobs):
-            workers.append(_fork(loader, groups, k, queues, chunks, workers))
+            workers.append(_fork(loader, plan, k, workers))
+        for fd in (plan.load_queue, *plan.rule_queues, *plan.rule_feeds):
+            os.close(fd)  # the workers hold them now
         with gc_paused():
             loader.load_shared()  # for the report: their errors, lines and suppressions
         # The barrier: pass each worker's module summaries on to the others unread,
         # then read them here too (for line texts and suppressions) while the workers run.
-        payloads: list[bytes] = []
+        payloads: dict[int, bytes] = {}
         for worker in workers:
             payload = receive_raw(worker.up)
-            if payload is None:  # the worker died before loading its share: load it here
-                with gc_paused():
-                    loader.load(groups[worker.number])
-                payload = pickle.dumps(
-                    loader.summaries(groups[worker.number]), protocol=pickle.HIGHEST_PROTOCOL
-                )
-            else:
+            if payload is not None:
                 worker.summarised = True
-            payloads.append(payload)
+                payloads[worker.number] = payload
+        everything: dict[int, ModuleSummary | str] = {}
+        for payload in payloads.values():
+            everything.update(pickle.loads(payload))
+        missing = [i for i in python if i not in everything]
+        if missing:  # a worker died while loading: load what nobody reported here
+            with gc_paused():
+                loader.load(missing)
+            mine = loader.summaries(missing)
+            everything.update(mine)
+            payloads[-1] = pickle.dumps(mine, protocol=pickle.HIGHEST_PROTOCOL)
         for worker in workers:
             if worker.summarised and worker.down is not None:
-                others = [p for k, p in enumerate(payloads) if k != worker.number]
+                others = [p for k, p in payloads.items() if k != worker.number]
                 with contextlib.suppress(OSError):  # it died since: its work is redone below
                     send(worker.down, others)
             worker.close_down()
-        everything: dict[int, ModuleSummary | str] = {}
-        for payload in payloads:
-            everything.update(pickle.loads(payload))
         loader.record(everything)
     finally:
-        for q in queues:
-            os.close(q)
         for worker in workers:
             worker.close_down()  # a worker still waiting for summaries gives up
             results = receive(worker.up) if worker.summarised else None
@@ -395,14 +401,7 @@ class _Worker:
         os.waitpid(self.pid, 0)
 
 
-def _fork(
-    loader: _Loader,
-    groups: list[list[int]],
-    number: int,
-    queues: list[int],
-    chunks: list[list[int]],
-    started: list[_Worker],
-) -> _Worker:
+def _fork(loader: _Loader, plan: _Plan, number: int, started: list[_Worker]) -> _Worker:
     up_read, up_write = os.pipe()
     down_read, down_write = os.pipe()
     sys.stdout.flush()
@@ -415,7 +414,10 @@ def _fork(
             os.close(other.up)
             if other.down is not None:
                 os.close(other.down)
-        _worker(loader, groups, number, queues, chunks, up_write, down_read)
+        for k, feed in enumerate(plan.rule_feeds):
+            if k != number:
+                os.close(feed)  # so a queue reads as empty once its worker closed it
+        _worker(loader, plan, number, up_write, down_read)
     os.close(up_write)
     os.close(down_read)
     return _Worker(number, pid, up_read, down_write)
@@ -447,23 +449,27 @@ def candidates_path(loader: _Loader, index: int) -> str:
     return loader.candidates[index].rel_path
 
 
-def _worker(
-    loader: _Loader,
-    groups: list[list[int]],
-    k: int,
-    queues: list[int],
-    chunks: list[list[int]],
-    up: int,
-    down: int,
-) -> None:
+def _worker(loader: _Loader, plan: _Plan, k: int, up: int, down: int) -> None:
     """Body of a worker process: load, swap summaries, analyse, report, exit."""
     from mle_review.engine.runner import gc_frozen, gc_paused
 
     status = 1
     try:
+        mine: list[int] = []
         with gc_paused():
             loader.load_shared()
-            loader.load(groups[k])
+            while True:
+                token = os.read(plan.load_queue, _TOKEN.size)
+                if len(token) < _TOKEN.size:
+                    break
+                number = _TOKEN.unpack(token)[0]
+                loader.load(plan.chunks[number])
+                mine.append(number)
+        mine.sort(key=lambda n: -sum(plan.costs[i] for i in plan.chunks[n]))
+        try:
+            os.write(plan.rule_feeds[k], b"".join(_TOKEN.pack(n) for n in mine))
+        finally:
+            os.close(plan.rule_feeds[k])
         send(up, loader.summaries())
         others = receive(down)
         os.close(down)
@@ -479,8 +485,9 @@ def _worker(
             with gc_frozen():
                 if k == 0:
                     project_part = _project_work(loader.engine, loader.project)
-                order = [k, *(q for q in range(len(queues)) if q != k)]
-                drain(queues, order, chunks, _module_work(loader.engine, loader), done)
+                order = [k, *(q for q in range(len(plan.rule_queues)) if q != k)]
+                work = _module_work(loader.engine, loader)
+                drain(plan.rule_queues, order, plan.chunks, work, done)
         finally:
             send(up, (done, project_part))
         status = 0
@@ -605,12 +612,10 @@ def _FileStateType() -> type[_FileState]:
 
 
 __all__ = [
-    "PROJECT_WORKER_SHARE",
     "ModuleSummary",
     "RemoteModule",
     "ShardedResult",
-    "chunk",
-    "partition",
+    "contiguous_chunks",
     "receive",
     "scan_sharded",
     "send",
