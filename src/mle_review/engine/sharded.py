@@ -334,15 +334,19 @@ def scan_sharded(engine: Engine, candidates: list[Candidate], jobs: int) -> Shar
                 worker.summarised = True
                 payloads[worker.number] = payload
         everything: dict[int, ModuleSummary | str] = {}
-        for payload in payloads.values():
-            everything.update(pickle.loads(payload))
+        for payload in payloads.values():  # each a list of pickled chunks of summaries
+            for blob in pickle.loads(payload):
+                everything.update(pickle.loads(blob))
         missing = [i for i in python if i not in everything]
         if missing:  # a worker died while loading: load what nobody reported here
             with gc_paused():
                 loader.load(missing)
             mine = loader.summaries(missing)
             everything.update(mine)
-            payloads[-1] = pickle.dumps(mine, protocol=pickle.HIGHEST_PROTOCOL)
+            payloads[-1] = pickle.dumps(
+                [pickle.dumps(mine, protocol=pickle.HIGHEST_PROTOCOL)],
+                protocol=pickle.HIGHEST_PROTOCOL,
+            )
         for worker in workers:
             if worker.summarised and worker.down is not None:
                 others = [p for k, p in payloads.items() if k != worker.number]
@@ -456,28 +460,34 @@ def _worker(loader: _Loader, plan: _Plan, k: int, up: int, down: int) -> None:
     status = 1
     try:
         mine: list[int] = []
+        blobs: list[bytes] = []
         with gc_paused():
             loader.load_shared()
-            while True:
-                token = os.read(plan.load_queue, _TOKEN.size)
-                if len(token) < _TOKEN.size:
-                    break
-                number = _TOKEN.unpack(token)[0]
+        while True:
+            token = os.read(plan.load_queue, _TOKEN.size)
+            if len(token) < _TOKEN.size:
+                break
+            number = _TOKEN.unpack(token)[0]
+            with gc_paused():
                 loader.load(plan.chunks[number])
-                mine.append(number)
+            # Summarised and pickled chunk by chunk, inside the shared queue's balancing.
+            chunk_summaries = loader.summaries(plan.chunks[number])
+            blobs.append(pickle.dumps(chunk_summaries, protocol=pickle.HIGHEST_PROTOCOL))
+            mine.append(number)
         mine.sort(key=lambda n: -sum(plan.costs[i] for i in plan.chunks[n]))
         try:
             os.write(plan.rule_feeds[k], b"".join(_TOKEN.pack(n) for n in mine))
         finally:
             os.close(plan.rule_feeds[k])
-        send(up, loader.summaries())
+        send(up, blobs)
         others = receive(down)
         os.close(down)
         if not isinstance(others, list):
             os._exit(1)
         summaries: dict[int, ModuleSummary | str] = {}
         for payload in others:
-            summaries.update(pickle.loads(payload))
+            for blob in pickle.loads(payload):
+                summaries.update(pickle.loads(blob))
         loader.adopt(summaries)
         done: dict[int, Any] = {}
         project_part = None
