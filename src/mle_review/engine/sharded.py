@@ -131,10 +131,33 @@ class RemoteModule(ModuleContext):
         self.project = project
         self.notebook = None
         self.roles = summary.roles
-        self.import_nodes = [_import_node(s) for s in summary.imports]
-        self.imports = ImportMap(ast.Module(body=[], type_ignores=[]), self.import_nodes)
+        self._import_summaries = summary.imports
+        self._import_nodes: list[ast.Import | ast.ImportFrom] | None = None
+        self._imports: ImportMap | None = None
         self._index = None
         self._tree: ast.Module | None = None
+
+    # Imports are rebuilt as nodes only for modules a rule asks about: most remote
+    # modules are only ever asked for their path and roles.
+    @property
+    def import_nodes(self) -> list[ast.Import | ast.ImportFrom]:
+        if self._import_nodes is None:
+            self._import_nodes = [_import_node(s) for s in self._import_summaries]
+        return self._import_nodes
+
+    @import_nodes.setter
+    def import_nodes(self, value: list[ast.Import | ast.ImportFrom]) -> None:
+        self._import_nodes = value
+
+    @property
+    def imports(self) -> ImportMap:
+        if self._imports is None:
+            self._imports = ImportMap(ast.Module(body=[], type_ignores=[]), self.import_nodes)
+        return self._imports
+
+    @imports.setter
+    def imports(self, value: ImportMap) -> None:
+        self._imports = value
 
     @property
     def tree(self) -> ast.Module:
