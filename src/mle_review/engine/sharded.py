@@ -554,6 +554,12 @@ class _Loader:
 
     def _load(self, indices: Sequence[int]) -> None:
         # Loading appends to project.modules; they are put in order in ``adopt``.
+        with warnings.catch_warnings():
+            # SyntaxWarnings (odd escapes) in reviewed code are not the user's error here
+            warnings.simplefilter("ignore")
+            self._load_each(indices)
+
+    def _load_each(self, indices: Sequence[int]) -> None:
         for index in indices:
             before = len(self.errors)
             count = len(self.project.modules)
