@@ -15,6 +15,18 @@ _REQUEST_NAMES = {"request", "req", "event", "payload", "body"}
 # which hold statements in turn). Statements never sit inside expressions, so
 # walking these alone reaches every statement at a tenth of a full walk's cost.
 BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+_BLOCK_FIELD_SET = frozenset(BLOCK_FIELDS)
+_LIST_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def statement_list_fields(kind: type) -> tuple[str, ...]:
+    """The ``BLOCK_FIELDS`` a node class has: none for simple statements, which most are,
+    so a walk over statement lists asks nothing of them."""
+    found = _LIST_FIELDS.get(kind)
+    if found is None:
+        fields: tuple[str, ...] = getattr(kind, "_fields", ())
+        found = _LIST_FIELDS[kind] = tuple(f for f in fields if f in _BLOCK_FIELD_SET)
+    return found
 
 
 def call_kwarg(call: ast.Call, name: str) -> ast.expr | None:

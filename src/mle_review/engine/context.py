@@ -16,7 +16,7 @@ from pathlib import PurePosixPath
 from typing import Protocol, TypeVar
 
 from mle_review.config import Config, path_matches
-from mle_review.engine.astutil import BLOCK_FIELDS
+from mle_review.engine.astutil import statement_list_fields
 from mle_review.engine.deps import Requirement
 from mle_review.engine.notebook import Notebook
 
@@ -298,7 +298,7 @@ def _import_statements(tree: ast.AST) -> list[ast.Import | ast.ImportFrom]:
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             found.append(node)
             continue
-        for name in BLOCK_FIELDS:
+        for name in statement_list_fields(node.__class__):
             value = getattr(node, name, None)
             if value.__class__ is list:
                 stack.extend(value)

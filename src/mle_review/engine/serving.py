@@ -19,8 +19,8 @@ from enum import Enum
 from typing import TYPE_CHECKING, NamedTuple, TypeVar, cast
 
 from mle_review.config import path_matches
-from mle_review.engine.astutil import BLOCK_FIELDS, child_nodes, walk_scope
 from mle_review.engine.astutil import SCOPE_TYPES as _NESTED
+from mle_review.engine.astutil import child_nodes, statement_list_fields, walk_scope
 from mle_review.engine.context import Role, dotted_name
 
 if TYPE_CHECKING:
@@ -225,18 +225,6 @@ def aliases_of(ctx: ModuleContext, wanted: Callable[[str], bool]) -> set[str]:
     return {local for local, target in ctx.imports.names.items() if wanted(target)}
 
 
-_STATEMENT_LISTS = frozenset(BLOCK_FIELDS)
-_LIST_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def _statement_lists(kind: type) -> tuple[str, ...]:
-    found = _LIST_FIELDS.get(kind)
-    if found is None:
-        fields: tuple[str, ...] = getattr(kind, "_fields", ())
-        found = _LIST_FIELDS[kind] = tuple(f for f in fields if f in _STATEMENT_LISTS)
-    return found
-
-
 def statements(ctx: ModuleContext) -> list[tuple[ast.AST, FunctionNode | None]]:
     """Every statement (and except handler and match case) with its enclosing function.
 
@@ -255,7 +243,7 @@ def statements(ctx: ModuleContext) -> list[tuple[ast.AST, FunctionNode | None]]:
         node, func = stack.pop()
         out.append((node, func))
         inner = node if isinstance(node, defs) else func
-        for name in _statement_lists(type(node)):
+        for name in statement_list_fields(type(node)):
             value = getattr(node, name, None)
             if isinstance(value, list):
                 stack.extend((item, inner) for item in value)
