@@ -92,17 +92,30 @@ _LEAK_CACHE: dict[int, tuple[ModuleContext, dict[str, list[Leak]]]] = {}
 
 def leaks_for(ctx: ModuleContext, rule: str) -> list[Leak]:
     """Findings for ``rule`` in ``ctx`` (the whole module is analysed once for all rules)."""
+    stored = vars(ctx).get("_leaks")
+    if stored is not None:
+        return stored.get(rule, [])  # type: ignore[no-any-return]
     hit = _LEAK_CACHE.get(id(ctx))
     if hit is None or hit[0] is not ctx:
-        result: dict[str, list[Leak]] = {}
-        if relevant(ctx):
-            a = analyse(ctx)
-            result = _all_leaks(ctx, a) if a.complete else {}
+        result = _module_leaks(ctx)
         if len(_LEAK_CACHE) >= 4:
             _LEAK_CACHE.clear()
         _LEAK_CACHE[id(ctx)] = (ctx, result)
         hit = _LEAK_CACHE[id(ctx)]
     return hit[1].get(rule, [])
+
+
+def precompute_leaks(ctx: ModuleContext) -> None:
+    """Analyse ``ctx`` now and keep the findings on it (until the scan releases it)."""
+    if "_leaks" not in vars(ctx):
+        vars(ctx)["_leaks"] = _module_leaks(ctx)
+
+
+def _module_leaks(ctx: ModuleContext) -> dict[str, list[Leak]]:
+    if not relevant(ctx):
+        return {}
+    a = analyse(ctx)
+    return _all_leaks(ctx, a) if a.complete else {}
 
 
 def _all_leaks(ctx: ModuleContext, a: Analysis) -> dict[str, list[Leak]]:

@@ -29,6 +29,7 @@ import os
 import pickle
 import struct
 import sys
+import threading
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -356,6 +357,9 @@ def scan_sharded(engine: Engine, candidates: list[Candidate], jobs: int) -> Shar
             if payload is not None:
                 worker.summarised = True
                 payloads[worker.number] = payload
+        senders: list[threading.Thread] = []
+        if all(worker.summarised for worker in workers):
+            senders = _send_summaries(workers, payloads)  # at once: the workers are waiting
         everything: dict[int, ModuleSummary | str] = {}
         for payload in payloads.values():  # each a list of pickled chunks of summaries
             for blob in pickle.loads(payload):
@@ -370,13 +374,13 @@ def scan_sharded(engine: Engine, candidates: list[Candidate], jobs: int) -> Shar
                 [pickle.dumps(mine, protocol=pickle.HIGHEST_PROTOCOL)],
                 protocol=pickle.HIGHEST_PROTOCOL,
             )
-        for worker in workers:
-            if worker.summarised and worker.down is not None:
-                others = [p for k, p in payloads.items() if k != worker.number]
-                with contextlib.suppress(OSError):  # it died since: its work is redone below
-                    send(worker.down, others)
-            worker.close_down()
+        if not senders:
+            senders = _send_summaries(workers, payloads)
         loader.record(everything)
+        for thread in senders:
+            thread.join()
+        for worker in workers:
+            worker.close_down()
     finally:
         for worker in workers:
             worker.close_down()  # a worker still waiting for summaries gives up
@@ -396,6 +400,31 @@ def scan_sharded(engine: Engine, candidates: list[Candidate], jobs: int) -> Shar
     per_module = [done[i] if i in done else produce(i) for i in indices]
     per_text, per_project = whole
     return ShardedResult(project, loader.errors, loader.states, per_module, per_text, per_project)
+
+
+def _send_summaries(workers: list[_Worker], payloads: dict[int, bytes]) -> list[threading.Thread]:
+    """Send each live worker everyone else's summaries, each from a thread of its own.
+
+    A worker reads them only once its own analysis allows, so a single sender
+    would make every worker wait for the slowest to start reading. Every
+    worker is forked already, and the threads are joined before the scan ends.
+    """
+    threads = [
+        threading.Thread(
+            target=_send_quietly,
+            args=(worker.down, [p for k, p in payloads.items() if k != worker.number]),
+        )
+        for worker in workers
+        if worker.summarised and worker.down is not None
+    ]
+    for thread in threads:
+        thread.start()
+    return threads
+
+
+def _send_quietly(fd: int, value: object) -> None:
+    with contextlib.suppress(OSError):  # the worker died: its work is redone in the parent
+        send(fd, value)
 
 
 def _project_work(engine: Engine, project: ProjectContext) -> tuple[list[_Produced], _Produced]:
@@ -503,6 +532,16 @@ def _worker(loader: _Loader, plan: _Plan, k: int, up: int, down: int) -> None:
         finally:
             os.close(plan.rule_feeds[k])
         send(up, blobs)
+        # Until the other workers' summaries arrive, do the analysis that needs nothing else.
+        with gc_frozen():
+            for number in mine:
+                for index in plan.chunks[number]:
+                    module = loader.modules.get(index)
+                    if module is None:
+                        continue
+                    for rule in loader.engine.rules:
+                        with contextlib.suppress(Exception):  # reported by its check later
+                            rule.precompute(module)
         others = receive(down)
         os.close(down)
         if not isinstance(others, list):

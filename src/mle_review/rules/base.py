@@ -127,6 +127,16 @@ class Rule:
         """
         return None
 
+    def precompute(self, ctx: ModuleContext) -> None:
+        """Work on one module that needs nothing but that module, cached on it for the checks.
+
+        A worker process runs this for the modules it parsed while the other
+        workers are still sending what they know about theirs, so time that
+        would be spent waiting goes into analysis ``check_module`` needs
+        anyway. It must not look at other modules (they are not there yet),
+        and it must leave the results where ``check_module`` finds them.
+        """
+
     def prepare(self) -> None:
         """Load what the checks import lazily, before the engine forks workers.
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from mle_review.analysis.leaks import precompute_leaks
 from mle_review.engine.context import ModuleContext
 from mle_review.models import Confidence
 from mle_review.rules._leakage_common import leakage_hits
@@ -55,6 +56,9 @@ class PreprocessingBeforeSplit(Rule):
             "preprocessing leakage",
         ),
     )
+
+    def precompute(self, ctx: ModuleContext) -> None:
+        precompute_leaks(ctx)  # the one dataflow analysis all six leakage rules read
 
     def check_module(self, ctx: ModuleContext) -> Iterator[Hit]:
         yield from leakage_hits(ctx, self.id)
