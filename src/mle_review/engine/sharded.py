@@ -308,7 +308,7 @@ class _Plan:
     """
 
     chunks: list[list[int]]
-    costs: list[int]
+    candidates: list[Candidate]
     load_queue: int
     rule_queues: list[int]  # read ends, one per worker
     rule_feeds: list[int]  # write ends, one per worker; each keeps only its own
@@ -318,18 +318,17 @@ def scan_sharded(engine: Engine, candidates: list[Candidate], jobs: int) -> Shar
     """Load and run every rule over ``candidates`` in ``jobs`` worker processes (see module docs)."""
     from mle_review.engine.runner import gc_paused
 
+    # Dependency pins and lock files are collected by each worker (and here only if the
+    # parent has to run rules itself), so the workers start loading at once.
     project = ProjectContext(root=str(engine.root), config=engine.config)
-    engine._collect_dependency_context(project, candidates)
     python = [i for i, c in enumerate(candidates) if c.kind == FileKind.PYTHON]
-    sizes = [_size(candidates[i]) for i in python]
-    costs = [0] * len(candidates)
-    for index, size in zip(python, sizes, strict=True):
-        costs[index] = size
-    chunks = [[python[k] for k in r] for r in contiguous_chunks(sizes, jobs * _CHUNKS_PER_JOB)]
+    # File counts, not sizes: the queue evens out the work, and no file is stat'ed twice.
+    runs = contiguous_chunks([1] * len(python), jobs * _CHUNKS_PER_JOB)
+    chunks = [[python[k] for k in r] for r in runs]
     feeds = [os.pipe() for _ in range(jobs)]
     plan = _Plan(
         chunks=chunks,
-        costs=costs,
+        candidates=candidates,
         load_queue=_queue(range(len(chunks))),
         rule_queues=[r for r, _w in feeds],
         rule_feeds=[w for _r, w in feeds],
@@ -394,6 +393,7 @@ def scan_sharded(engine: Engine, candidates: list[Candidate], jobs: int) -> Shar
                     whole = project_part
     indices = loader.module_indices()
     if whole is None or any(i not in done for i in indices):
+        engine._collect_dependency_context(project, candidates)
         loader.materialise()  # a worker died: its share is done here
     if whole is None:
         whole = _project_work(engine, project)
@@ -483,13 +483,6 @@ def _bind(method: Callable[[Any], Any], arg: object) -> Callable[[], Any]:
     return lambda: method(arg)
 
 
-def _size(cand: Candidate) -> int:
-    try:
-        return cand.abs_path.stat().st_size
-    except OSError:
-        return 0
-
-
 def _module_work(engine: Engine, loader: _Loader) -> Callable[[int], _Produced]:
     def work(index: int) -> _Produced:
         module = loader.modules.get(index)
@@ -513,6 +506,7 @@ def _worker(loader: _Loader, plan: _Plan, k: int, up: int, down: int) -> None:
     try:
         mine: list[int] = []
         blobs: list[bytes] = []
+        loader.engine._collect_dependency_context(loader.project, plan.candidates)
         with gc_paused():
             loader.load_shared()
         while True:
@@ -526,7 +520,7 @@ def _worker(loader: _Loader, plan: _Plan, k: int, up: int, down: int) -> None:
             chunk_summaries = loader.summaries(plan.chunks[number])
             blobs.append(pickle.dumps(chunk_summaries, protocol=pickle.HIGHEST_PROTOCOL))
             mine.append(number)
-        mine.sort(key=lambda n: -sum(plan.costs[i] for i in plan.chunks[n]))
+        mine.sort(key=lambda n: -sum(loader.size(i) for i in plan.chunks[n]))
         try:
             os.write(plan.rule_feeds[k], b"".join(_TOKEN.pack(n) for n in mine))
         finally:
@@ -678,6 +672,11 @@ class _Loader:
 
     def _order(self) -> None:
         self.project.modules[:] = [self.modules[i] for i in sorted(self.modules)]
+
+    def size(self, index: int) -> int:
+        """How much source a loaded module has (0 if it could not be loaded)."""
+        module = self.modules.get(index)
+        return len(module.source) if module is not None else 0
 
     def module_indices(self) -> list[int]:
         return sorted([*self.modules, *self.deferred])
