@@ -280,6 +280,9 @@ def drain(
                 break
             for item in chunks[_TOKEN.unpack(token)[0]]:
                 out[item] = work(item)
+            # What a finished chunk leaves alive (its modules' indexes and cached facts)
+            # stays until the scan ends: frozen, later collections need not walk it.
+            gc.freeze()
 
 
 # --- the scan ---------------------------------------------------------------------------
