@@ -1,5 +1,8 @@
 """Run per-module rule work on several cores by forking after the project is loaded.
 
+``review`` uses this: it keeps its parsed contexts for the compact and the
+checklist. ``scan`` forks before parsing instead (``engine/sharded.py``).
+
 Rules need every tree (serving graphs, cross-file helpers, duplicated feature
 code), so trees are parsed once in the parent and the forked workers share
 them copy-on-write; only the small, plain-data results travel back through a
