@@ -2,22 +2,30 @@
 
 Forking after the project is loaded (``parallel.run_sharded``) leaves every
 core but one idle while the trees are parsed, and parsing costs about as much
-as all the rules together. Here the processes fork first and each parses its
-own share of the Python files: a contiguous run of paths, so a package and the
-modules it imports usually land in one process. The owners then tell every
-other process what cross-file questions need about their modules (path,
-source, roles, import statements) as plain data, and each process runs the
-module rules on its share. A module another process owns is a
-``RemoteModule``: its tree is parsed here only if a rule really follows a call
-or a write into it, so the answer never depends on who owns what. Notebooks
-and text files are few; every process loads them itself.
+as all the rules together. Here the parent forks its workers first and only
+coordinates:
 
-Work stays balanced: each process first drains its own chunk queue and then
-takes chunks from the others'. The parent, which also runs the project-level
-rules, is given a smaller share to start with. Results travel back as plain
-hits and the parent builds findings from them in one fixed order, as in a
-serial run. A worker that dies costs time, not findings: the parent loads
-whatever it did not report on and runs the rules there itself.
+1. Loading. Chunks of consecutive Python files (a package stays together)
+   wait in one pipe; each worker takes the next whenever it is free, parses
+   it and summarises each module: source, roles, import statements, and the
+   per-module facts rules ask for project-wide questions (``Rule.summarise``).
+   So the workers finish loading together however fast each one runs.
+2. The exchange. Each worker sends its summaries to the parent, which passes
+   them on to the others unread. A module another worker parsed becomes a
+   ``RemoteModule``: what cross-file questions need is there at no cost, and
+   its tree is parsed here only if a rule really follows a call into it, so
+   no answer depends on who parsed what. While the others' summaries are on
+   their way, a worker runs the analysis that needs nothing but its own
+   modules (``Rule.precompute``).
+3. Rules. Each worker analyses the chunks it loaded, then takes chunks other
+   workers have not reached yet. The first worker also runs the text-file and
+   project-level rules. Results travel back as plain hits; the parent builds
+   the findings in one fixed order, so the report is byte-identical to a
+   serial run's.
+
+Notebooks and text files are few: every process loads them itself. A worker
+that dies costs time, not findings: the parent loads whatever nobody reported
+and runs the rules nobody reported on.
 """
 
 from __future__ import annotations
@@ -344,6 +352,7 @@ def scan_sharded(engine: Engine, candidates: list[Candidate], jobs: int) -> Shar
     done: dict[int, _Produced] = {}
     whole: tuple[list[_Produced], _Produced] | None = None
     workers: list[_Worker] = []
+    senders: list[threading.Thread] = []
     try:
         for k in range(jobs):
             workers.append(_fork(loader, plan, k, workers))
@@ -359,7 +368,6 @@ def scan_sharded(engine: Engine, candidates: list[Candidate], jobs: int) -> Shar
             if payload is not None:
                 worker.summarised = True
                 payloads[worker.number] = payload
-        senders: list[threading.Thread] = []
         if all(worker.summarised for worker in workers):
             senders = _send_summaries(workers, payloads)  # at once: the workers are waiting
         everything: dict[int, ModuleSummary | str] = {}
@@ -379,11 +387,9 @@ def scan_sharded(engine: Engine, candidates: list[Candidate], jobs: int) -> Shar
         if not senders:
             senders = _send_summaries(workers, payloads)
         loader.record(everything)
-        for thread in senders:
-            thread.join()
-        for worker in workers:
-            worker.close_down()
     finally:
+        for thread in senders:
+            thread.join()  # before any pipe it writes to is closed
         for worker in workers:
             worker.close_down()  # a worker still waiting for summaries gives up
             results = receive(worker.up) if worker.summarised else None
