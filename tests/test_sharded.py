@@ -174,3 +174,26 @@ def test_a_rule_crashing_in_a_worker_is_reported_as_in_one_process(
     forked = scan_paths([CORPUS], CORPUS, Config(jobs=2))
     assert any("internal error in MLR404" in e.message for e in serial.errors)
     assert _comparable(forked) == _comparable(serial)
+
+
+@needs_fork
+def test_notebooks_are_analysed_by_the_workers_not_after_them(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    parent = os.getpid()
+    seen = tmp_path / "pids"
+    rule_type = type(Engine(CORPUS, Config()).rules[0])
+    original = rule_type.check_module
+
+    def recording(self: object, ctx: ModuleContext) -> object:
+        if ctx.notebook is not None:
+            with seen.open("a") as out:
+                out.write(f"{os.getpid()}\n")
+        return original(self, ctx)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(rule_type, "check_module", recording)
+    report = scan_paths([CORPUS], CORPUS, Config(jobs=2))
+    pids = seen.read_text().split()
+    assert len(pids) == len(list(CORPUS.rglob("*.ipynb"))) > 0
+    assert str(parent) not in pids
+    assert report.findings

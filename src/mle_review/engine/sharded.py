@@ -275,15 +275,14 @@ def _queue(tokens: Sequence[int]) -> int:
 
 def drain(
     queues: Sequence[int],
-    order: Sequence[int],
     chunks: Sequence[Sequence[int]],
     work: Callable[[int], object],
     out: dict[int, Any],
 ) -> None:
-    """Take chunks from the queues numbered ``order``, each until it is empty."""
-    for q in order:
+    """Take chunks from each of ``queues`` in turn, each until it is empty."""
+    for queue in queues:
         while True:
-            token = os.read(queues[q], _TOKEN.size)
+            token = os.read(queue, _TOKEN.size)
             if len(token) < _TOKEN.size:
                 break
             for item in chunks[_TOKEN.unpack(token)[0]]:
@@ -321,6 +320,9 @@ class _Plan:
     chunks: list[list[int]]
     candidates: list[Candidate]
     load_queue: int
+    # Notebooks: every process loads them (their raw JSON is a text file too), and
+    # their chunks wait here for whichever worker is done with its own files first.
+    notebook_queue: int
     rule_queues: list[int]  # read ends, one per worker
     rule_feeds: list[int]  # write ends, one per worker; each keeps only its own
 
@@ -336,11 +338,16 @@ def scan_sharded(engine: Engine, candidates: list[Candidate], jobs: int) -> Shar
     # File counts, not sizes: the queue evens out the work, and no file is stat'ed twice.
     runs = contiguous_chunks([1] * len(python), jobs * _CHUNKS_PER_JOB)
     chunks = [[python[k] for k in r] for r in runs]
+    notebooks = [i for i, c in enumerate(candidates) if c.kind == FileKind.NOTEBOOK]
+    notebook_runs = contiguous_chunks([1] * len(notebooks), jobs * 4)
+    first_notebook_chunk = len(chunks)
+    chunks += [[notebooks[k] for k in r] for r in notebook_runs]
     feeds = [os.pipe() for _ in range(jobs)]
     plan = _Plan(
         chunks=chunks,
         candidates=candidates,
-        load_queue=_queue(range(len(chunks))),
+        load_queue=_queue(range(first_notebook_chunk)),
+        notebook_queue=_queue(range(first_notebook_chunk, len(chunks))),
         rule_queues=[r for r, _w in feeds],
         rule_feeds=[w for _r, w in feeds],
     )
@@ -356,7 +363,7 @@ def scan_sharded(engine: Engine, candidates: list[Candidate], jobs: int) -> Shar
     try:
         for k in range(jobs):
             workers.append(_fork(loader, plan, k, workers))
-        for fd in (plan.load_queue, *plan.rule_queues, *plan.rule_feeds):
+        for fd in (plan.load_queue, plan.notebook_queue, *plan.rule_queues, *plan.rule_feeds):
             os.close(fd)  # the workers hold them now
         with gc_paused():
             loader.load_shared()  # for the report: their errors, lines and suppressions
@@ -560,9 +567,9 @@ def _worker(loader: _Loader, plan: _Plan, k: int, up: int, down: int) -> None:
             with gc_frozen():
                 if k == 0:
                     project_part = _project_work(loader.engine, loader.project)
-                order = [k, *(q for q in range(len(plan.rule_queues)) if q != k)]
-                work = _module_work(loader.engine, loader)
-                drain(plan.rule_queues, order, plan.chunks, work, done)
+                others = [q for n, q in enumerate(plan.rule_queues) if n != k]
+                queues = [plan.rule_queues[k], plan.notebook_queue, *others]
+                drain(queues, plan.chunks, _module_work(loader.engine, loader), done)
         finally:
             send(up, (done, project_part))
         status = 0
