@@ -20,12 +20,13 @@ big enough to repay the start-up of a worker.
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import struct
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
 R = TypeVar("R")
@@ -33,7 +34,7 @@ R = TypeVar("R")
 # Below this many modules a serial run is as fast as forking a worker.
 MIN_PARALLEL_MODULES = 48
 _CHUNKS_PER_JOB = 16
-_TOKEN = struct.Struct("<I")
+TOKEN = struct.Struct("<I")  # a chunk number in a queue pipe; 4-byte reads are atomic
 
 
 def available_cores() -> int:
@@ -70,13 +71,34 @@ def _chunks(costs: Sequence[int], jobs: int) -> list[list[int]]:
     return [order[i : i + size] for i in range(0, len(order), size)]
 
 
-def _drain(fd: int, chunks: list[list[int]], work: Callable[[int], R], out: dict[int, R]) -> None:
-    while True:
-        token = os.read(fd, _TOKEN.size)
-        if len(token) < _TOKEN.size:
-            return
-        for index in chunks[_TOKEN.unpack(token)[0]]:
-            out[index] = work(index)
+def token_queue(tokens: Iterable[int]) -> int:
+    """A pipe already holding ``tokens`` and closed for writing: reads return b'' when it is empty."""
+    read_end, write_end = os.pipe()
+    try:
+        os.write(write_end, b"".join(TOKEN.pack(t) for t in tokens))
+    finally:
+        os.close(write_end)
+    return read_end
+
+
+def drain(
+    queues: Sequence[int],
+    chunks: Sequence[Sequence[int]],
+    work: Callable[[int], R],
+    out: dict[int, R],
+) -> None:
+    """Take chunk numbers from each of ``queues`` in turn, each until it is empty, and do
+    ``work`` on every item of each chunk."""
+    for queue in queues:
+        while True:
+            token = os.read(queue, TOKEN.size)
+            if len(token) < TOKEN.size:
+                break
+            for item in chunks[TOKEN.unpack(token)[0]]:
+                out[item] = work(item)
+            # What a finished chunk leaves alive (its modules' indexes and cached facts)
+            # stays until the scan ends: frozen, later collections need not walk it.
+            gc.freeze()
 
 
 def _read_all(fd: int) -> bytes:
@@ -94,7 +116,7 @@ def _child(queue: int, result_fd: int, chunks: list[list[int]], work: Callable[[
     try:
         done: dict[int, R] = {}
         try:
-            _drain(queue, chunks, work, done)
+            drain([queue], chunks, work, done)
         finally:
             # Report whatever was finished even if something later failed.
             payload = pickle.dumps(done, protocol=pickle.HIGHEST_PROTOCOL)
@@ -128,11 +150,7 @@ def run_sharded(
             results[index] = work(index)
         return results
     chunks = _chunks(costs, jobs)
-    queue_read, queue_write = os.pipe()
-    try:
-        os.write(queue_write, b"".join(_TOKEN.pack(n) for n in range(len(chunks))))
-    finally:
-        os.close(queue_write)
+    queue_read = token_queue(range(len(chunks)))
     workers: list[tuple[int, int]] = []
     try:
         for _ in range(jobs - 1):
@@ -147,7 +165,7 @@ def run_sharded(
             workers.append((pid, result_read))
         if parent_first is not None:
             parent_first()
-        _drain(queue_read, chunks, work, results)
+        drain([queue_read], chunks, work, results)
     finally:
         os.close(queue_read)
         for pid, fd in workers:
@@ -168,4 +186,12 @@ def run_sharded(
     return results
 
 
-__all__ = ["available_cores", "can_fork", "effective_jobs", "run_sharded"]
+__all__ = [
+    "TOKEN",
+    "available_cores",
+    "can_fork",
+    "drain",
+    "effective_jobs",
+    "run_sharded",
+    "token_queue",
+]

@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any
 
 from mle_review.engine.context import ImportMap, ModuleContext, ProjectContext, Role
 from mle_review.engine.files import Candidate, FileKind
+from mle_review.engine.parallel import TOKEN, drain, token_queue
 from mle_review.engine.suppress import parse_suppressions
 from mle_review.models import FileError
 
@@ -53,7 +54,6 @@ if TYPE_CHECKING:
     from mle_review.rules.base import Rule
 
 _CHUNKS_PER_JOB = 16
-_TOKEN = struct.Struct("<I")
 _LENGTH = struct.Struct("<Q")
 
 # (is ``from`` import, module, level, ((name, asname), ...), line, column, end line, end column)
@@ -263,35 +263,6 @@ def contiguous_chunks(sizes: Sequence[int], count: int) -> list[range]:
     return [r for r in runs if len(r)]
 
 
-def _queue(tokens: Sequence[int]) -> int:
-    """A pipe already holding ``tokens`` and closed for writing: reads return b'' when it is empty."""
-    read_end, write_end = os.pipe()
-    try:
-        os.write(write_end, b"".join(_TOKEN.pack(t) for t in tokens))
-    finally:
-        os.close(write_end)
-    return read_end
-
-
-def drain(
-    queues: Sequence[int],
-    chunks: Sequence[Sequence[int]],
-    work: Callable[[int], object],
-    out: dict[int, Any],
-) -> None:
-    """Take chunks from each of ``queues`` in turn, each until it is empty."""
-    for queue in queues:
-        while True:
-            token = os.read(queue, _TOKEN.size)
-            if len(token) < _TOKEN.size:
-                break
-            for item in chunks[_TOKEN.unpack(token)[0]]:
-                out[item] = work(item)
-            # What a finished chunk leaves alive (its modules' indexes and cached facts)
-            # stays until the scan ends: frozen, later collections need not walk it.
-            gc.freeze()
-
-
 # --- the scan ---------------------------------------------------------------------------
 
 
@@ -346,8 +317,8 @@ def scan_sharded(engine: Engine, candidates: list[Candidate], jobs: int) -> Shar
     plan = _Plan(
         chunks=chunks,
         candidates=candidates,
-        load_queue=_queue(range(first_notebook_chunk)),
-        notebook_queue=_queue(range(first_notebook_chunk, len(chunks))),
+        load_queue=token_queue(range(first_notebook_chunk)),
+        notebook_queue=token_queue(range(first_notebook_chunk, len(chunks))),
         rule_queues=[r for r, _w in feeds],
         rule_feeds=[w for _r, w in feeds],
     )
@@ -526,10 +497,10 @@ def _worker(loader: _Loader, plan: _Plan, k: int, up: int, down: int) -> None:
         with gc_paused():
             loader.load_shared()
         while True:
-            token = os.read(plan.load_queue, _TOKEN.size)
-            if len(token) < _TOKEN.size:
+            token = os.read(plan.load_queue, TOKEN.size)
+            if len(token) < TOKEN.size:
                 break
-            number = _TOKEN.unpack(token)[0]
+            number = TOKEN.unpack(token)[0]
             with gc_paused():
                 loader.load(plan.chunks[number])
             # Summarised and pickled chunk by chunk, inside the shared queue's balancing.
@@ -538,7 +509,7 @@ def _worker(loader: _Loader, plan: _Plan, k: int, up: int, down: int) -> None:
             mine.append(number)
         mine.sort(key=lambda n: -sum(loader.size(i) for i in plan.chunks[n]))
         try:
-            os.write(plan.rule_feeds[k], b"".join(_TOKEN.pack(n) for n in mine))
+            os.write(plan.rule_feeds[k], b"".join(TOKEN.pack(n) for n in mine))
         finally:
             os.close(plan.rule_feeds[k])
         send(up, blobs)
