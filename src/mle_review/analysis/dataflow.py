@@ -296,8 +296,6 @@ class Interpreter:
         self.column_fits: dict[tuple[int, str], frozenset[int]] = {}
         # same-file helper calls being followed (outermost first) and the values they were given
         self.call_sites: list[tuple[ast.Call, list[Val]]] = []
-        # ``a.b.c`` of each Name/Attribute node: a call's receiver and the attribute itself ask twice
-        self.dotted: dict[ast.AST, str | None] = {}
         self.consts: dict[tuple[type, object], Val] = {}
         self.refs: dict[str, Val] = {}  # names not bound in the environment: imports or unknown
 
@@ -404,11 +402,19 @@ class Interpreter:
         return Val(rows=frozenset({tok}), tags=frozenset({"opaque", "param"}))
 
     def dn(self, node: ast.AST) -> str | None:
-        """:func:`dotted_name`, computed once per node."""
-        if node in self.dotted:
-            return self.dotted[node]
-        key = self.dotted[node] = dotted_name(node)
-        return key
+        """:func:`dotted_name` without its call and list for the usual plain names and short chains.
+
+        Parsed trees hold exact node classes, so ``type(...) is`` tests agree with ``isinstance``.
+        """
+        kind = type(node)
+        if kind is ast.Name:
+            return node.id  # type: ignore[attr-defined,no-any-return]
+        if kind is not ast.Attribute:
+            return None
+        base = node.value  # type: ignore[attr-defined]
+        if type(base) is ast.Name:
+            return f"{base.id}.{node.attr}"  # type: ignore[attr-defined]
+        return dotted_name(node)
 
     def tick(self) -> None:
         self.steps += 1
