@@ -107,23 +107,10 @@ def local_functions(ctx: ModuleContext) -> dict[str, FunctionNode]:
     return _cached(ctx, "_srv_local_functions", build)
 
 
-def _import_prefixes(ctx: ModuleContext) -> frozenset[str]:
-    """Every imported module and each of its parent packages (``a.b.c`` -> a, a.b, a.b.c)."""
-
-    def build() -> frozenset[str]:
-        out: set[str] = set()
-        for module in ctx.imports.modules:
-            parts = module.split(".")
-            out.update(".".join(parts[: i + 1]) for i in range(len(parts)))
-        return frozenset(out)
-
-    return _cached(ctx, "_srv_import_prefixes", build)
-
-
 def imports_any(ctx: ModuleContext, *prefixes: str) -> bool:
-    """``ctx.imports.imports_any`` as set lookups (it is asked per function and per module)."""
-    imported = _import_prefixes(ctx)
-    return any(p in imported for p in prefixes)
+    """``ctx.imports.imports_any``: the import map keeps the module's packages, which the
+    rules asking it directly build anyway, so a second copy here would only cost time."""
+    return ctx.imports.imports_any(*prefixes)
 
 
 def qualified_head(ctx: ModuleContext, node: ast.AST) -> str | None:

@@ -298,8 +298,9 @@ def _model_names(ctx: ModuleContext) -> set[str]:
             value = node.value
             if (
                 isinstance(value, ast.Call)
-                and ctx.qualname(value) is not None
+                # the callee's last name first: resolving every call's name costs far more
                 and (last_identifier(value.func) or "") in _MODEL_FACTORIES
+                and ctx.qualname(value) is not None
             ):
                 names.update(t.id for t in node.targets if isinstance(t, ast.Name))
         store["_mlr401_model_names"] = names
