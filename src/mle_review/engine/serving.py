@@ -1629,6 +1629,9 @@ _LOGGER_FACTORIES = {
 }
 
 
+_LOGGER_FACTORY_TAILS = frozenset(q.rsplit(".", 1)[-1] for q in _LOGGER_FACTORIES)
+
+
 def logger_names(ctx: ModuleContext) -> set[str]:
     """Dotted names assigned a logger anywhere in the module (``slog = structlog.get_logger()``)."""
 
@@ -1637,8 +1640,20 @@ def logger_names(ctx: ModuleContext) -> set[str]:
         for node in ctx.nodes(ast.Assign):
             if isinstance(node.value, ast.Call):
                 call = node.value
-                qual = ctx.qualname(call) or ""
-                base = call.func.value if isinstance(call.func, ast.Attribute) else None
+                func = call.func
+                if isinstance(func, ast.Attribute):
+                    # a resolved ``a.b.attr`` ends in ``.attr``: resolve only when that
+                    # could make it a factory or an adapter
+                    attr = func.attr
+                    qual = (
+                        ctx.qualname(call) or ""
+                        if attr in _LOGGER_FACTORY_TAILS or attr.endswith("LoggerAdapter")
+                        else ""
+                    )
+                    base: ast.expr | None = func.value
+                else:
+                    qual = ctx.qualname(call) or ""
+                    base = None
                 if (
                     qual in _LOGGER_FACTORIES
                     or (
@@ -1867,16 +1882,45 @@ def _walk_position(ctx: ModuleContext, scope: ast.AST, node: ast.AST) -> tuple[i
 _Step = tuple[ast.AST, int, list[str], ast.AST]  # step node, ``with`` item, names written, value
 
 
-def _assignment_index(ctx: ModuleContext) -> dict[str, list[_Step]]:
+_Indexed = _Step | ast.Assign  # a plain ``name = value`` is kept as its node (see below)
+
+
+def _assignment_index(ctx: ModuleContext) -> dict[str, list[_Indexed]]:
     """Every assignment-like step of the module (as ``flow_edges`` sees them), by each name
-    it writes. Built from the few step nodes of the load-time index, not from every name."""
-    steps: list[_Step] = []
+    it writes. Built from the few step nodes of the load-time index, not from every name.
+
+    Most steps are a plain ``name = value``: those are stored as the ``Assign`` node and
+    turned into a step by ``_step_of`` only when their name is asked about, which spares
+    building a step for each of the module's assignments.
+    """
+    out: dict[str, list[_Indexed]] = {}
+    get = out.get
     targets = _target_names
+    name_type = ast.Name
+
+    def put(step: _Step) -> None:
+        names = step[2]
+        for name in names if len(names) == 1 else dict.fromkeys(names):
+            bucket = get(name)
+            if bucket is None:
+                out[name] = [step]
+            else:
+                bucket.append(step)
+
     for node in ctx.nodes(ast.Assign):
         if len(node.targets) == 1:
-            steps.append((node, 0, targets(node.targets[0]), node.value))
+            target = node.targets[0]
+            if target.__class__ is name_type:  # parsed trees hold exact node classes
+                key = target.id
+                bucket = get(key)
+                if bucket is None:
+                    out[key] = [node]
+                else:
+                    bucket.append(node)
+                continue
+            put((node, 0, targets(target), node.value))
         else:
-            steps.append((node, 0, [n for t in node.targets for n in targets(t)], node.value))
+            put((node, 0, [n for t in node.targets for n in targets(t)], node.value))
     others: list[ast.AnnAssign | ast.AugAssign | ast.NamedExpr] = [
         *ctx.nodes(ast.AnnAssign),
         *ctx.nodes(ast.AugAssign),
@@ -1884,34 +1928,32 @@ def _assignment_index(ctx: ModuleContext) -> dict[str, list[_Step]]:
     ]
     for other in others:
         if other.value is not None:
-            steps.append((other, 0, targets(other.target), other.value))
+            put((other, 0, targets(other.target), other.value))
     loops: list[ast.For | ast.AsyncFor | ast.comprehension] = [
         *ctx.nodes(ast.For),
         *ctx.nodes(ast.AsyncFor),
         *ctx.nodes(ast.comprehension),
     ]
     for loop in loops:
-        steps.append((loop, 0, targets(loop.target), loop.iter))
+        put((loop, 0, targets(loop.target), loop.iter))
     blocks: list[ast.With | ast.AsyncWith] = [*ctx.nodes(ast.With), *ctx.nodes(ast.AsyncWith)]
     for block in blocks:
         for index, item in enumerate(block.items):
             if item.optional_vars is not None:
-                steps.append((block, index, targets(item.optional_vars), item.context_expr))
+                put((block, index, targets(item.optional_vars), item.context_expr))
     for call in calls_named(ctx, _MUTATORS):
         func = call.func
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
             args = ast.Tuple(elts=[*call.args, *(k.value for k in call.keywords)], ctx=ast.Load())
-            steps.append((call, 0, [func.value.id], args))
-    out: dict[str, list[_Step]] = {}
-    for step in steps:
-        names = step[2]
-        for name in names if len(names) == 1 else dict.fromkeys(names):
-            bucket = out.get(name)
-            if bucket is None:
-                out[name] = [step]
-            else:
-                bucket.append(step)
+            put((call, 0, [func.value.id], args))
     return out
+
+
+def _step_of(entry: _Indexed, name: str) -> _Step:
+    """The step an index entry for ``name`` stands for."""
+    if isinstance(entry, ast.Assign):  # ``name = value``
+        return (entry, 0, [name], entry.value)
+    return entry
 
 
 _Position = tuple[tuple[int, ...], int]  # walk position of the step node, ``with`` item
@@ -1920,7 +1962,11 @@ _Position = tuple[tuple[int, ...], int]  # walk position of the step node, ``wit
 def _steps_in(ctx: ModuleContext, scope: ast.AST, name: str) -> list[tuple[_Position, _Step]]:
     """The steps of ``scope`` that write ``name``, with their position in ``scope_flow_edges``."""
     index = _cached(ctx, "_srv_assignment_index", lambda: _assignment_index(ctx))
-    found = [step for step in index.get(name, ()) if _nearest_scope(ctx, step[0]) is scope]
+    found = [
+        _step_of(entry, name)
+        for entry in index.get(name, ())
+        if _nearest_scope(ctx, entry if isinstance(entry, ast.Assign) else entry[0]) is scope
+    ]
     if len(found) == 1:
         return [(((), -1), found[0])]  # its position is only needed to order several
     keyed = [((_walk_position(ctx, scope, step[0]), step[1]), step) for step in found]
