@@ -11,6 +11,7 @@ from pathlib import PurePosixPath
 
 from mle_review.engine.astutil import call_kwarg
 from mle_review.engine.context import ModuleContext, dotted_name
+from mle_review.engine.serving import calls_named
 from mle_review.rules._pipeline_common import (
     exploratory_globs,
     has_identifier,
@@ -149,7 +150,7 @@ class UnversionedArtifact(Rule):
         constants: dict[str, ast.expr] | None = None  # needed once a save has a destination
         metadata: list[_MetadataWrite] | None = None  # both looked up once a fixed save is found
         dvc_outputs: set[str] | None = None
-        for call in _candidate_calls(ctx.calls, save_locals, ctx.imports.names):
+        for call in _candidate_calls(_calls(ctx, save_locals), save_locals, ctx.imports.names):
             found = self._save_target(ctx, call)
             if found is None:
                 continue
@@ -300,6 +301,19 @@ _SAVE_WORDS = ("save", "dump", "export", "log_model", "save_model", "save_pretra
 _SAVE_LAST_NAMES = frozenset(
     {"log_model", "save_model", "dump", "save", "export", "save_pretrained"}
 )
+
+
+def _calls(ctx: ModuleContext, save_locals: set[str]) -> list[ast.Call]:
+    """The calls ``_candidate_calls`` should test, in ``ctx.calls`` order: when the serving
+    helpers have already indexed this module's calls by callee name, only those whose
+    last name it can accept (``_SAVE_LAST_NAMES``, or a local imported as one of them)."""
+    if "_srv_call_tails" not in vars(ctx):
+        return ctx.calls  # not worth indexing for this rule alone
+    imported = ctx.imports.names
+    names = _SAVE_LAST_NAMES.union(
+        local for local in save_locals if imported[local].rsplit(".", 1)[-1] in _SAVE_LAST_NAMES
+    )
+    return calls_named(ctx, names)
 
 
 def _candidate_calls(
