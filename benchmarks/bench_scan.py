@@ -8,8 +8,9 @@ Prints files, lines, the scan's wall seconds and lines per second (in-process
 and as a CLI subprocess), the CLI's peak RSS, the pure ``ast.parse`` time of
 the same files, and the ratio between scan and parse. Targets: scan within 3x
 of the parse floor, peak RSS under 250 MB. The scan runs with the default
-worker processes (one per core on big scans) and again in one process, and both
-figures are printed. The floor and the scans are timed in alternating rounds
+worker processes (one per core on big scans) and again in one process (timed in
+a process of its own, so the two do not share a heap), and both figures are
+printed. The floor and the scans are timed in alternating rounds
 (``--repeat``), so a machine whose speed drifts during the run moves both alike;
 the ratio is the best scan over the best floor, and the median of the rounds'
 own ratios is printed next to it. If bandit is installed, it is timed on the same corpus
@@ -29,7 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from mle_review.config import Config
@@ -234,19 +235,21 @@ class Rounds:
 
     floor: list[float] = field(default_factory=list)
     scan: list[float] = field(default_factory=list)
-    scan_cpu: list[float] = field(default_factory=list)
-    serial: list[float] = field(default_factory=list)
-    serial_cpu: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
     findings: int = 0
-    serial_findings: int = 0
 
-    def best(self, walls: list[float], cpus: list[float]) -> tuple[float, float]:
-        index = min(range(len(walls)), key=walls.__getitem__)
-        return walls[index], cpus[index]
+    def best(self) -> tuple[float, float]:
+        """The fastest scan and the CPU seconds (all processes) it took."""
+        index = min(range(len(self.scan)), key=self.scan.__getitem__)
+        return self.scan[index], self.cpu[index]
 
-    def paired_ratio(self, walls: list[float]) -> float:
+    def ratio(self) -> float:
+        """Best scan over best floor."""
+        return self.best()[0] / min(self.floor)
+
+    def paired_ratio(self) -> float:
         """Median of each round's scan / floor."""
-        return statistics.median(w / f for w, f in zip(walls, self.floor, strict=True))
+        return statistics.median(w / f for w, f in zip(self.scan, self.floor, strict=True))
 
 
 def _timed_scan(root: Path, config: Config) -> tuple[float, float, int]:
@@ -262,11 +265,29 @@ def measure_rounds(root: Path, files: list[Path], config: Config, repeat: int) -
         rounds.floor.append(parse_floor(files))
         wall, cpu, rounds.findings = _timed_scan(root, config)
         rounds.scan.append(wall)
-        rounds.scan_cpu.append(cpu)
-        wall, cpu, rounds.serial_findings = _timed_scan(root, Config(jobs=1))
-        rounds.serial.append(wall)
-        rounds.serial_cpu.append(cpu)
+        rounds.cpu.append(cpu)
     return rounds
+
+
+def measure_rounds_in_child(root: Path, jobs: int, repeat: int) -> Rounds:
+    """The same rounds in a fresh process.
+
+    The one-process scan holds every tree of the project at once; run in the
+    benchmark's own process, it leaves a heap that later forked workers
+    inherit and fault on page by page (copy-on-write), which made the worker
+    scans that followed it 5-10% slower than in any real run, where a process
+    scans once.
+    """
+    proc = subprocess.run(
+        [
+            *(sys.executable, str(Path(__file__).resolve()), "--corpus", str(root)),
+            *("--repeat", str(repeat), "--rounds-only", str(jobs)),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return Rounds(**json.loads(proc.stdout))
 
 
 def print_rule_timings(root: Path, config: Config) -> None:
@@ -301,6 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--per-rule", action="store_true", help="also print seconds spent in each rule"
     )
+    parser.add_argument("--rounds-only", type=int, metavar="JOBS", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     tmp: Path | None = None
@@ -314,11 +336,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         files, lines = count(root)
         config = Config()
+        if args.rounds_only is not None:
+            rounds = measure_rounds(root, files, Config(jobs=args.rounds_only), args.repeat)
+            print(json.dumps(asdict(rounds)))
+            return 0
         rounds = measure_rounds(root, files, config, args.repeat)
+        serial_rounds = measure_rounds_in_child(root, 1, args.repeat)
         floor = min(rounds.floor)
-        best, best_cpu = rounds.best(rounds.scan, rounds.scan_cpu)
-        serial, serial_cpu = rounds.best(rounds.serial, rounds.serial_cpu)
-        findings, serial_findings = rounds.findings, rounds.serial_findings
+        best, best_cpu = rounds.best()
+        serial, serial_cpu = serial_rounds.best()
+        findings, serial_findings = rounds.findings, serial_rounds.findings
         modules = sum(1 for f in files if f.suffix in (".py", ".ipynb"))
         workers = effective_jobs(config.jobs, modules)
 
@@ -340,14 +367,14 @@ def main(argv: list[str] | None = None) -> int:
             f" {workers} process(es) on {available_cores()} core(s))"
         )
         print(
-            f"scan / parse ratio    {best / floor:>10.2f}   (target <= 3.0; best scan over best floor"
+            f"scan / parse ratio    {rounds.ratio():>10.2f}   (target <= 3.0; best scan over best floor"
             f" of {args.repeat} alternating rounds; median of the rounds' own ratios"
-            f" {rounds.paired_ratio(rounds.scan):.2f})"
+            f" {rounds.paired_ratio():.2f})"
         )
         print(f"  CPU, all processes  {best_cpu:>10.3f}")
         print(
-            f"  one process (s)     {serial:>10.3f}   (ratio {serial / floor:.2f}, CPU {serial_cpu:.3f},"
-            f" median ratio {rounds.paired_ratio(rounds.serial):.2f})"
+            f"  one process (s)     {serial:>10.3f}   (ratio {serial_rounds.ratio():.2f}, CPU"
+            f" {serial_cpu:.3f}, median ratio {serial_rounds.paired_ratio():.2f}; its own process)"
         )
         if serial_findings != findings:
             print(f"warning: one process found {serial_findings} findings, workers {findings}")
