@@ -338,6 +338,11 @@ class ModuleContext:
         return self._index
 
     @property
+    def indexed(self) -> bool:
+        """Whether the node index exists yet: questions it answers cheaply can then use it."""
+        return self._index is not None
+
+    @property
     def parents(self) -> dict[ast.AST, ast.AST]:
         """Child -> parent links for every node, from the one indexing walk."""
         return self._indexed()[1]

@@ -514,15 +514,18 @@ def _worker(loader: _Loader, plan: _Plan, k: int, up: int, down: int) -> None:
             os.close(plan.rule_feeds[k])
         send(up, blobs)
         # Until the other workers' summaries arrive, do the analysis that needs nothing else.
+        precomputing = [r for r in loader.engine.rules if r.precomputes]
         with gc_frozen():
             for number in mine:
                 for index in plan.chunks[number]:
                     module = loader.modules.get(index)
                     if module is None:
                         continue
-                    for rule in loader.engine.rules:
-                        with contextlib.suppress(Exception):  # reported by its check later
+                    for rule in precomputing:
+                        try:
                             rule.precompute(module)
+                        except Exception:  # its check fails the same way, and says so
+                            continue
         others = receive(down)
         os.close(down)
         if not isinstance(others, list):

@@ -127,6 +127,9 @@ class Rule:
         """
         return None
 
+    # Set when ``precompute`` does something (the engine skips the call otherwise).
+    precomputes: ClassVar[bool] = False
+
     def precompute(self, ctx: ModuleContext) -> None:
         """Work on one module that needs nothing but that module, cached on it for the checks.
 

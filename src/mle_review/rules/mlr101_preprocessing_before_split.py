@@ -57,6 +57,8 @@ class PreprocessingBeforeSplit(Rule):
         ),
     )
 
+    precomputes = True
+
     def precompute(self, ctx: ModuleContext) -> None:
         precompute_leaks(ctx)  # the one dataflow analysis all six leakage rules read
 

@@ -294,7 +294,7 @@ def _bodies(ctx: ModuleContext) -> Iterator[tuple[str, list[ast.stmt], int]]:
     yield "<module>", module_code, 0
     # Where the engine has already indexed the module (another rule asked for its nodes),
     # the index answers directly; otherwise the statement walk does, in the same order.
-    indexed = "functions" in vars(ctx)
+    indexed = ctx.indexed
     blocks: dict[type, list[tuple[ast.AST, ast.FunctionDef | ast.AsyncFunctionDef]]] = {}
     if indexed:
         functions = ctx.functions
