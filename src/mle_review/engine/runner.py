@@ -15,10 +15,9 @@ import os
 import time
 import warnings
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 
 from mle_review.config import Config
@@ -262,15 +261,12 @@ class Engine:
 
         def module_work(index: int) -> _Produced:
             module = modules[index]
-            checks = [partial(r.check_module, module) for r in self.rules]
-            return self._produce(module.path, checks, timed)
+            return self._produce(module.path, "check_module", module, timed)
 
         def parent_first() -> None:
             for text in project.texts:
-                checks = [partial(r.check_text, text) for r in self.rules]
-                texts.append(self._produce(text.path, checks, timed))
-            checks = [partial(r.check_project, project) for r in self.rules]
-            whole.append(self._produce(None, checks, timed))
+                texts.append(self._produce(text.path, "check_text", text, timed))
+            whole.append(self._produce(None, "check_project", project, timed))
 
         jobs = effective_jobs(self.config.jobs, len(modules))
         if jobs > 1:
@@ -279,26 +275,26 @@ class Engine:
         done = run_sharded([len(m.source) for m in modules], jobs, module_work, parent_first)
         return [done[i] for i in range(len(modules))], texts, whole[0]
 
-    def _produce(
-        self, path: str | None, producers: Sequence[Callable[[], Iterable[Hit]]], timed: bool
-    ) -> _Produced:
-        """One file's (or the project's) raw results: hit lists and crash messages.
+    def _produce(self, path: str | None, check: str, target: object, timed: bool) -> _Produced:
+        """One file's (or the project's) raw results: every rule's ``check`` of ``target``.
 
         Rules that found nothing are left out unless timings were asked for:
-        this is what worker processes send back, so it is kept small.
+        this is what worker processes send back, so it is kept small. Clocks
+        are read only when timing: this runs once per rule per file.
         """
-        started = time.perf_counter()
+        clock = time.perf_counter if timed else _no_clock
+        started = clock()
         out: list[tuple[int, list[Hit] | str, float]] = []
-        for index, produce in enumerate(producers):
-            began = time.perf_counter()
+        for index, rule in enumerate(self.rules):
+            began = clock()
             result: list[Hit] | str
             try:
-                result = list(produce())
+                result = list(getattr(rule, check)(target))
             except Exception as exc:
-                result = f"internal error in {self.rules[index].id}: {type(exc).__name__}: {exc}"
+                result = f"internal error in {rule.id}: {type(exc).__name__}: {exc}"
             if result or timed:
-                out.append((index, result, time.perf_counter() - began))
-        return path, out, time.perf_counter() - started
+                out.append((index, result, clock() - began))
+        return path, out, clock() - started
 
     def _emit(
         self,
@@ -409,6 +405,10 @@ class Engine:
                         )
                     )
         return issues
+
+
+def _no_clock() -> float:
+    return 0.0
 
 
 class _ParseError(Exception):

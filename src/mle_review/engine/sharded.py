@@ -418,10 +418,8 @@ def _project_work(engine: Engine, project: ProjectContext) -> tuple[list[_Produc
     """Text-file and project-level rules: one worker runs them while the others do modules."""
     per_text = []
     for text in project.texts:
-        checks = [_bind(r.check_text, text) for r in engine.rules]
-        per_text.append(engine._produce(text.path, checks, False))
-    checks = [_bind(r.check_project, project) for r in engine.rules]
-    return per_text, engine._produce(None, checks, False)
+        per_text.append(engine._produce(text.path, "check_text", text, False))
+    return per_text, engine._produce(None, "check_project", project, False)
 
 
 @dataclass
@@ -466,17 +464,12 @@ def _fork(loader: _Loader, plan: _Plan, number: int, started: list[_Worker]) -> 
     return _Worker(number, pid, up_read, down_write)
 
 
-def _bind(method: Callable[[Any], Any], arg: object) -> Callable[[], Any]:
-    return lambda: method(arg)
-
-
 def _module_work(engine: Engine, loader: _Loader) -> Callable[[int], _Produced]:
     def work(index: int) -> _Produced:
         module = loader.modules.get(index)
         if module is None:  # unreadable or unparseable: already an error
             return (candidates_path(loader, index), [], 0.0)
-        checks = [_bind(r.check_module, module) for r in engine.rules]
-        return engine._produce(module.path, checks, False)
+        return engine._produce(module.path, "check_module", module, False)
 
     return work
 
