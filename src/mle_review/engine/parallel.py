@@ -27,7 +27,7 @@ import struct
 import sys
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 R = TypeVar("R")
 
@@ -101,13 +101,45 @@ def drain(
             gc.freeze()
 
 
-def _read_all(fd: int) -> bytes:
+_LENGTH = struct.Struct("<Q")  # the byte length of the pickled message that follows
+
+
+def send(fd: int, value: object) -> None:
+    """Write ``value`` to a pipe as one length-prefixed pickle."""
+    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    view = memoryview(_LENGTH.pack(len(payload)) + payload)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _read_exactly(fd: int, size: int) -> bytes | None:
     parts: list[bytes] = []
-    while True:
-        block = os.read(fd, 1 << 16)
+    while size:
+        block = os.read(fd, min(size, 1 << 20))
         if not block:
-            return b"".join(parts)
+            return None
         parts.append(block)
+        size -= len(block)
+    return b"".join(parts)
+
+
+def receive_raw(fd: int) -> bytes | None:
+    """The next message still pickled, or None when the sender died or closed the pipe first."""
+    head = _read_exactly(fd, _LENGTH.size)
+    if head is None:
+        return None
+    return _read_exactly(fd, _LENGTH.unpack(head)[0])
+
+
+def receive(fd: int) -> Any:
+    """The next message, or None when the sender died or closed the pipe first."""
+    body = receive_raw(fd)
+    if body is None:
+        return None
+    try:
+        return pickle.loads(body)
+    except Exception:
+        return None
 
 
 def _child(queue: int, result_fd: int, chunks: list[list[int]], work: Callable[[int], R]) -> None:
@@ -118,11 +150,7 @@ def _child(queue: int, result_fd: int, chunks: list[list[int]], work: Callable[[
         try:
             drain([queue], chunks, work, done)
         finally:
-            # Report whatever was finished even if something later failed.
-            payload = pickle.dumps(done, protocol=pickle.HIGHEST_PROTOCOL)
-            view = memoryview(payload)
-            while view:
-                view = view[os.write(result_fd, view) :]
+            send(result_fd, done)  # whatever was finished, even if something later failed
         status = 0
     except BaseException:
         status = 1
@@ -170,16 +198,13 @@ def run_sharded(
         os.close(queue_read)
         for pid, fd in workers:
             try:
-                payload = _read_all(fd)
+                theirs = receive(fd)
             finally:
                 os.close(fd)
                 os.waitpid(pid, 0)
-            try:
-                theirs: dict[int, R] = pickle.loads(payload) if payload else {}
-            except Exception:
-                theirs = {}
-            for index, value in theirs.items():
-                results.setdefault(index, value)
+            if isinstance(theirs, dict):
+                for index, value in theirs.items():
+                    results.setdefault(index, value)
     for index in range(len(costs)):
         if index not in results:
             results[index] = work(index)
@@ -192,6 +217,9 @@ __all__ = [
     "can_fork",
     "drain",
     "effective_jobs",
+    "receive",
+    "receive_raw",
     "run_sharded",
+    "send",
     "token_queue",
 ]

@@ -83,9 +83,7 @@ class Engine:
         states: dict[str, _FileState] = {}
         cands = list(candidates)
         self._collect_dependency_context(project, cands)
-        with warnings.catch_warnings(), gc_paused():
-            # SyntaxWarnings (odd escapes) in reviewed code are not the user's error here
-            warnings.simplefilter("ignore")
+        with gc_paused():
             for cand in cands:
                 self._load_candidate(project, cand, errors, states)
         return project, errors, states
@@ -471,7 +469,10 @@ def gc_paused() -> Iterator[None]:
 
 def _parse_python(source: str, path: str, notebook: bool) -> ast.Module:
     try:
-        return ast.parse(source, filename=path)
+        with warnings.catch_warnings():
+            # SyntaxWarnings (odd escapes) in reviewed code are not the user's error here
+            warnings.simplefilter("ignore")
+            return ast.parse(source, filename=path)
     except SyntaxError as exc:
         hint = ""
         text = exc.text or ""
@@ -496,42 +497,28 @@ def scan_paths(
     candidates = list(discover(paths, root, config))
     modules = sum(1 for c in candidates if c.kind in (FileKind.PYTHON, FileKind.NOTEBOOK))
     jobs = effective_jobs(config.jobs, modules)
-    if jobs > 1:
-        with gc_frozen():
+    with gc_frozen():
+        if jobs > 1:
             sharded = scan_sharded(engine, candidates, jobs)
             project, errors, states = sharded.project, sharded.errors, sharded.states
             findings, rule_errors = engine.emit(
                 [*sharded.per_module, *sharded.per_text, sharded.whole], states
             )
-            report = _report(started, findings, errors, rule_errors, states, report_unused_ignores)
-            release(project)
-        return report
-    project, errors, states = engine.load_project(candidates)
-    with gc_frozen():
-        findings, rule_errors = engine.run(project, states)
-        report = _report(started, findings, errors, rule_errors, states, report_unused_ignores)
+        else:
+            project, errors, states = engine.load_project(candidates)
+            findings, rule_errors = engine.run(project, states)
+        report = ScanReport(
+            findings=findings,
+            errors=sorted([*errors, *rule_errors], key=lambda e: e.path),
+            stats=Stats(
+                files_analyzed=len(states),
+                files_skipped=len(errors),
+                seconds=round(time.perf_counter() - started, 3),
+            ),
+            suppressions=Engine.suppression_issues(states, report_unused_ignores),
+        )
         release(project)
     return report
-
-
-def _report(
-    started: float,
-    findings: list[Finding],
-    load_errors: list[FileError],
-    rule_errors: list[FileError],
-    states: dict[str, _FileState],
-    report_unused_ignores: bool,
-) -> ScanReport:
-    return ScanReport(
-        findings=findings,
-        errors=sorted([*load_errors, *rule_errors], key=lambda e: e.path),
-        stats=Stats(
-            files_analyzed=len(states),
-            files_skipped=len(load_errors),
-            seconds=round(time.perf_counter() - started, 3),
-        ),
-        suppressions=Engine.suppression_issues(states, report_unused_ignores),
-    )
 
 
 def release(project: ProjectContext) -> None:

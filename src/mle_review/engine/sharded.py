@@ -32,20 +32,17 @@ from __future__ import annotations
 
 import ast
 import contextlib
-import gc
 import os
 import pickle
-import struct
 import sys
 import threading
-import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from mle_review.engine.context import ImportMap, ModuleContext, ProjectContext, Role
 from mle_review.engine.files import Candidate, FileKind
-from mle_review.engine.parallel import TOKEN, drain, token_queue
+from mle_review.engine.parallel import TOKEN, drain, receive, receive_raw, send, token_queue
 from mle_review.engine.suppress import parse_suppressions
 from mle_review.models import FileError
 
@@ -54,7 +51,6 @@ if TYPE_CHECKING:
     from mle_review.rules.base import Rule
 
 _CHUNKS_PER_JOB = 16
-_LENGTH = struct.Struct("<Q")
 
 # (is ``from`` import, module, level, ((name, asname), ...), line, column, end line, end column)
 ImportSummary = tuple[bool, str | None, int, tuple[tuple[str, str | None], ...], int, int, int, int]
@@ -180,65 +176,15 @@ class RemoteModule(ModuleContext):
 
 
 def _parse_here(source: str, path: str) -> ast.Module:
-    """Parse a module another process already parsed without error.
+    """Parse a module another process already parsed without error, as at load time
+    (the collector paused, the tree frozen after)."""
+    from mle_review.engine.runner import _parse_python, _ParseError, gc_paused
 
-    The collector is kept off while the tree is built and the tree is frozen
-    after, as at load time: otherwise every young-generation pass would walk
-    its nodes again.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            try:
-                return ast.parse(source, filename=path)
-            except (SyntaxError, ValueError, RecursionError, MemoryError):
-                return ast.Module(body=[], type_ignores=[])
-    finally:
-        gc.freeze()
-        if was_enabled:
-            gc.enable()
-
-
-# --- messages between processes ----------------------------------------------------
-
-
-def send(fd: int, value: object) -> None:
-    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    view = memoryview(_LENGTH.pack(len(payload)) + payload)
-    while view:
-        view = view[os.write(fd, view) :]
-
-
-def _read_exactly(fd: int, size: int) -> bytes | None:
-    parts: list[bytes] = []
-    while size:
-        block = os.read(fd, min(size, 1 << 20))
-        if not block:
-            return None
-        parts.append(block)
-        size -= len(block)
-    return b"".join(parts)
-
-
-def receive_raw(fd: int) -> bytes | None:
-    """The next message still pickled, or None when the sender died or closed the pipe first."""
-    head = _read_exactly(fd, _LENGTH.size)
-    if head is None:
-        return None
-    return _read_exactly(fd, _LENGTH.unpack(head)[0])
-
-
-def receive(fd: int) -> Any:
-    """The next message, or None when the sender died or closed the pipe first."""
-    body = receive_raw(fd)
-    if body is None:
-        return None
-    try:
-        return pickle.loads(body)
-    except Exception:
-        return None
+    with gc_paused():
+        try:
+            return _parse_python(source, path, notebook=False)
+        except _ParseError:
+            return ast.Module(body=[], type_ignores=[])
 
 
 # --- splitting the work ---------------------------------------------------------------
@@ -468,14 +414,10 @@ def _module_work(engine: Engine, loader: _Loader) -> Callable[[int], _Produced]:
     def work(index: int) -> _Produced:
         module = loader.modules.get(index)
         if module is None:  # unreadable or unparseable: already an error
-            return (candidates_path(loader, index), [], 0.0)
+            return (loader.candidates[index].rel_path, [], 0.0)
         return engine._produce(module.path, "check_module", module, False)
 
     return work
-
-
-def candidates_path(loader: _Loader, index: int) -> str:
-    return loader.candidates[index].rel_path
 
 
 def _worker(loader: _Loader, plan: _Plan, k: int, up: int, down: int) -> None:
@@ -570,12 +512,6 @@ class _Loader:
 
     def _load(self, indices: Sequence[int]) -> None:
         # Loading appends to project.modules; they are put in order in ``adopt``.
-        with warnings.catch_warnings():
-            # SyntaxWarnings (odd escapes) in reviewed code are not the user's error here
-            warnings.simplefilter("ignore")
-            self._load_each(indices)
-
-    def _load_each(self, indices: Sequence[int]) -> None:
         for index in indices:
             before = len(self.errors)
             count = len(self.project.modules)
@@ -616,6 +552,8 @@ class _Loader:
         Only line texts, suppressions and load errors: the modules themselves
         are made (``materialise``) only if the parent has to run rules after all.
         """
+        from mle_review.engine.runner import _FileState
+
         for index, summary in summaries.items():
             if index in self.modules or index in self.failed:
                 continue
@@ -626,7 +564,7 @@ class _Loader:
                 continue
             self.deferred[index] = summary
             lines = summary.source.splitlines()
-            self.states[cand.rel_path] = _FileStateType()(
+            self.states[cand.rel_path] = _FileState(
                 lines=lines,
                 raw_lines=lines,
                 suppressions=parse_suppressions(summary.source, python=True),
@@ -665,19 +603,11 @@ class _Loader:
         return sorted([*self.modules, *self.deferred])
 
 
-def _FileStateType() -> type[_FileState]:
-    from mle_review.engine.runner import _FileState
-
-    return _FileState
-
-
 __all__ = [
     "ModuleSummary",
     "RemoteModule",
     "ShardedResult",
     "contiguous_chunks",
-    "receive",
     "scan_sharded",
-    "send",
     "summarise",
 ]
