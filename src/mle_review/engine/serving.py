@@ -107,12 +107,6 @@ def local_functions(ctx: ModuleContext) -> dict[str, FunctionNode]:
     return _cached(ctx, "_srv_local_functions", build)
 
 
-def imports_any(ctx: ModuleContext, *prefixes: str) -> bool:
-    """``ctx.imports.imports_any``: the import map keeps the module's packages, which the
-    rules asking it directly build anyway, so a second copy here would only cost time."""
-    return ctx.imports.imports_any(*prefixes)
-
-
 def qualified_head(ctx: ModuleContext, node: ast.AST) -> str | None:
     """``ctx.qualname(node).split(".")[0]`` (None when unresolved), without building the name.
 
@@ -244,16 +238,13 @@ def typed_nodes(ctx: ModuleContext, *kinds: type[ast.AST]) -> list[ast.AST]:
     return found
 
 
-walk_no_nested = walk_scope  # serving code's name for the shared walk
-
-
 def module_level_nodes(ctx: ModuleContext) -> Iterator[ast.AST]:
     """Nodes of the module that run at import time (outside any def or class)."""
     for stmt in ctx.tree.body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             continue
         yield stmt
-        yield from walk_no_nested(stmt)
+        yield from walk_scope(stmt)
 
 
 def scopes(ctx: ModuleContext) -> Iterator[ast.AST]:
@@ -283,7 +274,7 @@ def scope_node_list(scope: ast.AST, ctx: ModuleContext) -> list[ast.AST]:
         if isinstance(scope, ast.Module):
             found = list(module_level_nodes(ctx))
         else:
-            found = list(walk_no_nested(scope))
+            found = list(walk_scope(scope))
         per_scope[id(scope)] = found
     return found
 
@@ -660,7 +651,7 @@ def ml_context(ctx: ModuleContext) -> bool:
     """
 
     def own(mod: ModuleContext) -> bool:
-        return imports_any(mod, *_ML_LIBS)
+        return mod.imports.imports_any(*_ML_LIBS)
 
     def build() -> bool:
         if own(ctx):
@@ -998,7 +989,7 @@ _RAW_ORDER_FRAMEWORKS = {
 
 def _web_framework(ctx: ModuleContext) -> str | None:
     for prefix, name in _WEB_FRAMEWORKS:
-        if imports_any(ctx, prefix):
+        if ctx.imports.imports_any(prefix):
             return name
     return None
 
@@ -1144,7 +1135,7 @@ def _func_entry(
         target = dec.func if isinstance(dec, ast.Call) else dec
         qual = ctx.qualname(target) or dotted_name(target) or ""
         short = qual.rsplit(".", 1)[-1]
-        if qual in ("bentoml.api",) or (short == "api" and imports_any(ctx, "bentoml")):
+        if qual in ("bentoml.api",) or (short == "api" and ctx.imports.imports_any("bentoml")):
             framework = "bentoml"
             if isinstance(dec, ast.Call):
                 spec = _kw(dec, "input")
@@ -1157,7 +1148,7 @@ def _func_entry(
             return "litestar", "http", _decorator_route(dec), None
         if qual in ("functions_framework.http",):
             return "gcf", "http", None, None
-        if short == "api_view" and imports_any(ctx, "rest_framework"):
+        if short == "api_view" and ctx.imports.imports_any("rest_framework"):
             return "django", "http", None, None
         if isinstance(target, ast.Attribute) and short in _HTTP_VERBS and web is not None:
             response_model = _kw(dec, "response_model") if isinstance(dec, ast.Call) else None
@@ -1166,7 +1157,9 @@ def _func_entry(
             return web, "http", _decorator_route(dec), response_model
         if qual in ("ray.serve.deployment",):
             return "ray-serve", "model-server", None, None
-        if web == "azure-functions" or (short == "route" and imports_any(ctx, "azure.functions")):
+        if web == "azure-functions" or (
+            short == "route" and ctx.imports.imports_any("azure.functions")
+        ):
             return "azure-functions", "http", _decorator_route(dec), None
     return None
 
@@ -1216,12 +1209,16 @@ def _class_framework(ctx: ModuleContext, cls: ast.ClassDef) -> str | None:
     if any(
         b.startswith(("django.views", "rest_framework")) or b.endswith(("APIView", "View"))
         for b in bases
-    ) and imports_any(ctx, "django", "rest_framework"):
+    ) and ctx.imports.imports_any("django", "rest_framework"):
         return "django"
     predict = methods.get("predict")
     if predict is not None:
         names = [a.arg for a in predict.args.args]
-        if "feature_names" in names or "features_names" in names or imports_any(ctx, "seldon_core"):
+        if (
+            "feature_names" in names
+            or "features_names" in names
+            or ctx.imports.imports_any("seldon_core")
+        ):
             return "seldon"
     return None
 
@@ -1237,14 +1234,14 @@ def _http_function(ctx: ModuleContext, func: FunctionNode) -> str | None:
         func.args.args
         and func.args.args[0].annotation is not None
         and "azure" in ctx.source  # the only package the annotation could name here
-        and imports_any(ctx, "azure")
+        and ctx.imports.imports_any("azure")
     ):
         ann = ctx.qualname(func.args.args[0].annotation) or ""
         if ann.startswith("azure.functions"):
             return "azure-functions"
     if (
         params[:1] == ["request"]
-        and imports_any(ctx, "django")
+        and ctx.imports.imports_any("django")
         and re.search(r"(^|/)views?(/|\.py$)", ctx.path)
     ):
         return "django"
@@ -1286,7 +1283,7 @@ def serving_entrypoints(ctx: ModuleContext) -> list[Entrypoint]:
             and (ctx.nodes(ast.ClassDef) or any(f.decorator_list for f in ctx.functions))
         ):
             web = _web_framework(ctx)
-            if imports_any(ctx, "azure.functions") and web is None:
+            if ctx.imports.imports_any("azure.functions") and web is None:
                 web = "azure-functions"
         schemas: SchemaInfo | None = None
         found: list[Entrypoint] = []
@@ -1802,7 +1799,7 @@ def flow_edges(scope: ast.AST, nodes: Iterable[ast.AST]) -> list[tuple[list[str]
 
 
 def _nearest_scope(ctx: ModuleContext, node: ast.AST) -> ast.AST:
-    """The def/class/lambda whose ``walk_no_nested`` reaches ``node``, or the module."""
+    """The def/class/lambda whose ``walk_scope`` reaches ``node``, or the module."""
     cur = ctx.parents.get(node)
     while cur is not None:
         if isinstance(cur, _NESTED):

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from mle_review.engine.astutil import assignments_in, call_kwarg, function_params, is_true
 from mle_review.engine.context import ModuleContext
-from mle_review.engine.serving import imports_any
 from mle_review.models import Confidence
 from mle_review.rules._pipeline_common import walk_order
 from mle_review.rules.base import Hit, Rule, RuleDoc, register
@@ -160,7 +159,7 @@ class UntrustedRemoteCode(Rule):
         # `trust_remote_code=` is a keyword, so (in ASCII source) its name is in the text; a
         # download resolves through an import of a hub package or one of the loaders' packages.
         remote_possible = not ctx.source.isascii() or "trust_remote_code" in ctx.source
-        downloads = not ctx.is_test and imports_any(ctx, *_DOWNLOAD_PACKAGES)
+        downloads = not ctx.is_test and ctx.imports.imports_any(*_DOWNLOAD_PACKAGES)
         if remote_possible or downloads:
             saved = _saved_paths(ctx) if downloads else set()
             for call in ctx.calls:

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from mle_review.engine.astutil import call_kwarg
+from mle_review.engine.astutil import call_kwarg, walk_scope
 from mle_review.engine.context import ModuleContext, ProjectContext, dotted_name
 from mle_review.engine.serving import (
     Assignments,
@@ -19,7 +19,6 @@ from mle_review.engine.serving import (
     on_serving_path,
     qualified_head,
     training_side_paths,
-    walk_no_nested,
 )
 from mle_review.models import Confidence
 from mle_review.rules.base import Hit, Rule, RuleDoc, register
@@ -150,7 +149,7 @@ def _collect_constants(ctx: ModuleContext, scope: ast.AST | None) -> dict[str, a
     if scope is not None:
         bodies.append(scope)
     for body in bodies:
-        nodes = ctx.tree.body if isinstance(body, ast.Module) else list(walk_no_nested(body))
+        nodes = ctx.tree.body if isinstance(body, ast.Module) else list(walk_scope(body))
         for node in nodes:
             if isinstance(node, ast.Assign):
                 for t in node.targets:

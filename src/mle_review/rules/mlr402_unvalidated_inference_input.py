@@ -6,6 +6,7 @@ import ast
 import re
 from collections.abc import Iterator
 
+from mle_review.engine.astutil import walk_scope
 from mle_review.engine.context import ModuleContext
 from mle_review.engine.serving import (
     DOWNSTREAM_HOOKS,
@@ -23,7 +24,6 @@ from mle_review.engine.serving import (
     resolve_function,
     schema_info,
     serving_entrypoints,
-    walk_no_nested,
 )
 from mle_review.models import Confidence
 from mle_review.rules.base import Hit, Rule, RuleDoc, register
@@ -157,13 +157,11 @@ class UnvalidatedInferenceInput(Rule):
             barrier=lambda c: self._is_validation(ctx, c),
             initial=raw_params,
         )
-        if not raw_params and not any(
-            is_raw_request_read(n, req_names) for n in walk_no_nested(func)
-        ):
+        if not raw_params and not any(is_raw_request_read(n, req_names) for n in walk_scope(func)):
             return None
         first_check = self._first_check_line(ctx, func, flow)
         calls = sorted(
-            (n for n in walk_no_nested(func) if isinstance(n, ast.Call)),
+            (n for n in walk_scope(func) if isinstance(n, ast.Call)),
             key=lambda c: (c.lineno, c.col_offset),
         )
         for call in calls:
@@ -201,7 +199,7 @@ class UnvalidatedInferenceInput(Rule):
             return "the raw Lambda event"
         reads = [
             n
-            for n in [*flow.sources_in(arg), *walk_no_nested(ep.func)]
+            for n in [*flow.sources_in(arg), *walk_scope(ep.func)]
             if isinstance(n, ast.Attribute)
             and isinstance(n.value, ast.Name)
             and n.value.id not in raw_params
@@ -232,7 +230,7 @@ class UnvalidatedInferenceInput(Rule):
             mod, fn = resolved
             if self._validates_itself(mod, fn):
                 return None
-            for node in walk_no_nested(fn):
+            for node in walk_scope(fn):
                 if isinstance(node, ast.Call) and is_model_call(mod, node):
                     return "a helper that runs the model"
         return None
@@ -241,7 +239,7 @@ class UnvalidatedInferenceInput(Rule):
         self, mod: ModuleContext, fn: ast.FunctionDef | ast.AsyncFunctionDef
     ) -> bool:
         """A project helper that checks its input and raises counts as validation."""
-        for node in walk_no_nested(fn):
+        for node in walk_scope(fn):
             if isinstance(node, ast.If) and any(
                 isinstance(n, ast.Raise) for b in node.body for n in ast.walk(b)
             ):
@@ -273,7 +271,7 @@ class UnvalidatedInferenceInput(Rule):
             return any(
                 isinstance(n, ast.If)
                 and any(isinstance(x, ast.Raise) for b in n.body for x in ast.walk(b))
-                for n in walk_no_nested(fn)
+                for n in walk_scope(fn)
             )
         return False
 
@@ -288,7 +286,7 @@ class UnvalidatedInferenceInput(Rule):
             if best is None or line < best[0]:
                 best = (line, inclusive)
 
-        for node in walk_no_nested(func):
+        for node in walk_scope(func):
             if isinstance(node, ast.Call) and self._is_validation(ctx, node):
                 parts: list[ast.AST] = [*node.args, *(k.value for k in node.keywords)]
                 if isinstance(node.func, ast.Attribute):
