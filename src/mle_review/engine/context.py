@@ -56,13 +56,12 @@ class ImportMap:
     """
 
     def __init__(self, tree: ast.AST, nodes: Sequence[ast.AST] | None = None) -> None:
+        # ``nodes``: the module's import statements in source order (found here if not given)
         self.names: dict[str, str] = {}
         self.modules: set[str] = set()
         if nodes is None:
-            nodes = [n for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))]
-        for node in sorted(
-            nodes, key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0))
-        ):
+            nodes = _import_statements(tree)
+        for node in nodes:
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     self.modules.add(alias.name)
