@@ -256,11 +256,19 @@ def _index_tree(tree: ast.AST) -> tuple[dict[type[ast.AST], list[ast.AST]], dict
 
     Every name the loop uses is local and the per-class field lists are read
     from their dict directly: this loop visits every node of every module.
+    Names and constants (three nodes in ten) have no children, so they are
+    filed when their parent is visited instead of going through the stack;
+    the lists of those two types are therefore not in visiting order, which
+    no caller relies on (the other lists are).
     """
-    by_type: dict[type[ast.AST], list[ast.AST]] = {}
+    names: list[ast.AST] = []
+    constants: list[ast.AST] = []
+    by_type: dict[type[ast.AST], list[ast.AST]] = {ast.Name: names, ast.Constant: constants}
     parents: dict[ast.AST, ast.AST] = {}
     stack: list[ast.AST] = [tree]
     pop, push = stack.pop, stack.append
+    add_name, add_constant = names.append, constants.append
+    name_type, constant_type = ast.Name, ast.Constant
     node_type = ast.AST
     list_type = list
     fields_of = _CHILD_FIELDS
@@ -281,10 +289,26 @@ def _index_tree(tree: ast.AST) -> tuple[dict[type[ast.AST], list[ast.AST]], dict
                 for item in value:
                     if isinstance(item, node_type):
                         parents[item] = node
-                        push(item)
+                        child = item.__class__
+                        if child is name_type:
+                            add_name(item)
+                        elif child is constant_type:
+                            add_constant(item)
+                        else:
+                            push(item)
             elif isinstance(value, node_type):
                 parents[value] = node
-                push(value)
+                child = value.__class__
+                if child is name_type:
+                    add_name(value)
+                elif child is constant_type:
+                    add_constant(value)
+                else:
+                    push(value)
+    if not names:
+        del by_type[ast.Name]
+    if not constants:
+        del by_type[ast.Constant]
     return by_type, parents
 
 
