@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import builtins
 import hashlib
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -422,10 +423,51 @@ def _statement_keys(stmt: ast.stmt) -> tuple[int, int, int]:
     return hash(kind), hash(tuple(coarse)), hash(tuple(fine))
 
 
+def _transform_lines(ctx: ModuleContext) -> list[int]:
+    """Sorted lines of the operations ``_Normaliser`` counts as transforms (with repeats).
+
+    Read from the module's node index, which its rules build anyway.
+    """
+    names = ctx.imports.names
+    numeric = {local for local, target in names.items() if target.split(".")[0] in _NUMERIC_MODULES}
+    arith, transform_attrs = _ARITH_TYPES, _TRANSFORM_ATTRS
+    attribute, name_type = ast.Attribute, ast.Name
+    found = [b.lineno for b in ctx.nodes(ast.BinOp) if b.op.__class__ in arith]
+    for call in ctx.nodes(ast.Call):
+        func = call.func
+        kind = func.__class__
+        if kind is attribute:
+            if func.attr in transform_attrs:  # type: ignore[attr-defined]
+                found.append(call.lineno)
+                continue
+            if not numeric:
+                continue
+            while kind is attribute:
+                func = func.value  # type: ignore[attr-defined]
+                kind = func.__class__
+        if kind is name_type and func.id in numeric:  # type: ignore[attr-defined]
+            found.append(call.lineno)
+    found.sort()
+    return found
+
+
 def _body_keys(ctx: ModuleContext) -> list[_BodyKeys]:
-    """Every body of the module with its statements' keys at every level."""
+    """Every body of the module with its statements' keys at every level.
+
+    No span of a body with fewer than ``MIN_TRANSFORMS`` transforms anywhere in
+    its lines can be a unit, so its statements get the dead key and are never
+    keyed: in a typical project that is most of the code.
+    """
+    transforms = _transform_lines(ctx)
     out: list[_BodyKeys] = []
     for container, body, def_line in _bodies(ctx):
+        if body:
+            first = body[0].lineno
+            last = body[-1].end_lineno or body[-1].lineno
+            if bisect_right(transforms, last) - bisect_left(transforms, first) < MIN_TRANSFORMS:
+                dead = (_DEAD,) * len(body)
+                out.append((container, def_line, (dead, dead, dead)))
+                continue
         keys = [_statement_keys(s) for s in body]
         out.append((container, def_line, tuple(zip(*keys, strict=True)) if keys else ((), (), ())))
     return out
