@@ -501,9 +501,12 @@ def scan_paths(
         if jobs > 1:
             sharded = scan_sharded(engine, candidates, jobs)
             project, errors, states = sharded.project, sharded.errors, sharded.states
-            findings, rule_errors = engine.emit(
-                [*sharded.per_module, *sharded.per_text, sharded.whole], states
-            )
+            try:
+                findings, rule_errors = engine.emit(
+                    [*sharded.per_module, *sharded.per_text, sharded.whole], states
+                )
+            finally:
+                sharded.reap()
         else:
             project, errors, states = engine.load_project(candidates)
             findings, rule_errors = engine.run(project, states)
