@@ -94,6 +94,35 @@ def summarise(module: ModuleContext, rules: Sequence[Rule]) -> ModuleSummary:
     )
 
 
+# A chunk's summaries travel as two pickles: sources and load failures, which the
+# parent reads for its report, and everything else, which only other workers read.
+_Chunk = tuple[bytes, bytes]
+
+
+def encode_chunk(summaries: dict[int, ModuleSummary | str]) -> _Chunk:
+    sources: dict[int, str] = {}
+    failures: dict[int, str] = {}
+    rest: dict[int, tuple[frozenset[Role], tuple[ImportSummary, ...], dict[str, object]]] = {}
+    for index, summary in summaries.items():
+        if isinstance(summary, str):
+            failures[index] = summary
+        else:
+            sources[index] = summary.source
+            rest[index] = (summary.roles, summary.imports, summary.facts)
+    return (
+        pickle.dumps((sources, failures), protocol=pickle.HIGHEST_PROTOCOL),
+        pickle.dumps(rest, protocol=pickle.HIGHEST_PROTOCOL),
+    )
+
+
+def decode_chunk(chunk: _Chunk) -> dict[int, ModuleSummary | str]:
+    sources, failures = pickle.loads(chunk[0])
+    out: dict[int, ModuleSummary | str] = dict(failures)
+    for index, (roles, imports, facts) in pickle.loads(chunk[1]).items():
+        out[index] = ModuleSummary(source=sources[index], roles=roles, imports=imports, facts=facts)
+    return out
+
+
 def _import_node(summary: ImportSummary) -> ast.Import | ast.ImportFrom:
     is_from, module, level, names, line, col, end_line, end_col = summary
     aliases = [
@@ -294,7 +323,8 @@ def scan_sharded(engine: Engine, candidates: list[Candidate], jobs: int) -> Shar
             with gc_paused():
                 loader.load_shared()  # for the report: their errors, lines and suppressions
             # The barrier: pass each worker's module summaries on to the others unread,
-            # then read them here too (for line texts and suppressions) while the workers run.
+            # then read their sources here too (for line texts and suppressions) while the
+            # workers run.
             payloads: dict[int, bytes] = {}
             for worker in workers:
                 payload = receive_raw(worker.up)
@@ -303,23 +333,27 @@ def scan_sharded(engine: Engine, candidates: list[Candidate], jobs: int) -> Shar
                     payloads[worker.number] = payload
             if all(worker.summarised for worker in workers):
                 senders = _send_summaries(workers, payloads)  # at once: the workers are waiting
-            everything: dict[int, ModuleSummary | str] = {}
-            for payload in payloads.values():  # each a list of pickled chunks of summaries
-                for blob in pickle.loads(payload):
-                    everything.update(pickle.loads(blob))
-            missing = [i for i in python if i not in everything]
+            # Only sources and load failures are read here; the rest is kept unread
+            # unless a worker dies and its modules have to be made here.
+            sources: dict[int, str] = {}
+            failures: dict[int, str] = {}
+            unread: list[bytes] = []
+            for payload in payloads.values():  # each a list of encoded chunks
+                for light, rest in pickle.loads(payload):
+                    chunk_sources, chunk_failures = pickle.loads(light)
+                    sources.update(chunk_sources)
+                    failures.update(chunk_failures)
+                    unread.append(rest)
+            missing = [i for i in python if i not in sources and i not in failures]
             if missing:  # a worker died while loading: load what nobody reported here
                 with gc_paused():
                     loader.load(missing)
-                mine = loader.summaries(missing)
-                everything.update(mine)
                 payloads[-1] = pickle.dumps(
-                    [pickle.dumps(mine, protocol=pickle.HIGHEST_PROTOCOL)],
-                    protocol=pickle.HIGHEST_PROTOCOL,
+                    [encode_chunk(loader.summaries(missing))], protocol=pickle.HIGHEST_PROTOCOL
                 )
             if not senders:
                 senders = _send_summaries(workers, payloads)
-            loader.record(everything)
+            loader.record(sources, failures, unread)
         finally:
             for thread in senders:
                 thread.join()  # before any pipe it writes to is closed
@@ -453,7 +487,7 @@ def _worker(loader: _Loader, plan: _Plan, k: int, up: int, down: int) -> None:
         # fortieth of its time and freed too little to change its peak memory.
         gc.disable()
         mine: list[int] = []
-        blobs: list[bytes] = []
+        chunks: list[_Chunk] = []
         loader.engine._collect_dependency_context(loader.project, plan.candidates)
         with gc_paused():
             loader.load_shared()
@@ -465,15 +499,14 @@ def _worker(loader: _Loader, plan: _Plan, k: int, up: int, down: int) -> None:
             with gc_paused():
                 loader.load(plan.chunks[number])
             # Summarised and pickled chunk by chunk, inside the shared queue's balancing.
-            chunk_summaries = loader.summaries(plan.chunks[number])
-            blobs.append(pickle.dumps(chunk_summaries, protocol=pickle.HIGHEST_PROTOCOL))
+            chunks.append(encode_chunk(loader.summaries(plan.chunks[number])))
             mine.append(number)
         mine.sort(key=lambda n: -sum(loader.size(i) for i in plan.chunks[n]))
         try:
             os.write(plan.rule_feeds[k], b"".join(TOKEN.pack(n) for n in mine))
         finally:
             os.close(plan.rule_feeds[k])
-        send(up, blobs)
+        send(up, chunks)
         # Until the other workers' summaries arrive, do the analysis that needs nothing else.
         precomputing = [r for r in loader.engine.rules if r.precomputes]
         with gc_frozen():
@@ -493,8 +526,8 @@ def _worker(loader: _Loader, plan: _Plan, k: int, up: int, down: int) -> None:
             os._exit(1)
         summaries: dict[int, ModuleSummary | str] = {}
         for payload in others:
-            for blob in pickle.loads(payload):
-                summaries.update(pickle.loads(blob))
+            for chunk in pickle.loads(payload):
+                summaries.update(decode_chunk(chunk))
         loader.adopt(summaries)
         done: dict[int, Any] = {}
         project_part = None
@@ -526,7 +559,9 @@ class _Loader:
         self.failed: dict[int, str] = {}
         self.errors: list[FileError] = []
         self.states: dict[str, _FileState] = {}
-        self.deferred: dict[int, ModuleSummary] = {}  # recorded, not yet made (parent only)
+        # Parent only: sources of modules recorded but not made, and the rest of their summaries.
+        self.deferred: dict[int, str] = {}
+        self.unread: list[bytes] = []
 
     def load_shared(self) -> None:
         """Notebooks and text files: every process loads these itself."""
@@ -572,43 +607,51 @@ class _Loader:
                 self._remote(index, summary)
         self._order()
 
-    def record(self, summaries: dict[int, ModuleSummary | str]) -> None:
+    def record(
+        self, sources: dict[int, str], failures: dict[int, str], unread: list[bytes]
+    ) -> None:
         """What the parent needs of the workers' modules to build the report.
 
         Only line texts, suppressions and load errors: the modules themselves
-        are made (``materialise``) only if the parent has to run rules after all.
+        are made (``materialise``, from the ``unread`` rest of the summaries)
+        only if the parent has to run rules after all.
         """
         from mle_review.engine.runner import _FileState
 
-        for index, summary in summaries.items():
+        for index, message in failures.items():
+            if index not in self.modules and index not in self.failed:
+                self.failed[index] = message
+                self.errors.append(FileError(path=self.candidates[index].rel_path, message=message))
+        for index, source in sources.items():
             if index in self.modules or index in self.failed:
                 continue
-            cand = self.candidates[index]
-            if isinstance(summary, str):
-                self.failed[index] = summary
-                self.errors.append(FileError(path=cand.rel_path, message=summary))
-                continue
-            self.deferred[index] = summary
-            lines = summary.source.splitlines()
-            self.states[cand.rel_path] = _FileState(
+            self.deferred[index] = source
+            lines = source.splitlines()
+            self.states[self.candidates[index].rel_path] = _FileState(
                 lines=lines,
                 raw_lines=lines,
-                suppressions=parse_suppressions(summary.source, python=True),
+                suppressions=parse_suppressions(source, python=True),
                 raw_suppressions={},
                 module=None,
             )
+        self.unread.extend(unread)
         order = {c.rel_path: i for i, c in enumerate(self.candidates)}
         self.errors.sort(key=lambda e: order.get(e.path, -1))
         self.states = dict(sorted(self.states.items(), key=lambda kv: order.get(kv[0], -1)))
 
     def materialise(self) -> None:
         """Make the recorded modules, for rules the parent runs when a worker died."""
-        for index, summary in self.deferred.items():
-            self._remote(index, summary)
-            state = self.states.get(self.candidates[index].rel_path)
-            if state is not None:
-                state.module = self.modules[index]
-        self.deferred.clear()
+        for rest in self.unread:
+            for index, (roles, imports, facts) in pickle.loads(rest).items():
+                source = self.deferred.pop(index, None)
+                if source is None:
+                    continue  # loaded here after all
+                summary = ModuleSummary(source=source, roles=roles, imports=imports, facts=facts)
+                self._remote(index, summary)
+                state = self.states.get(self.candidates[index].rel_path)
+                if state is not None:
+                    state.module = self.modules[index]
+        self.unread.clear()
         self._order()
 
     def _remote(self, index: int, summary: ModuleSummary) -> None:
