@@ -51,7 +51,9 @@ if TYPE_CHECKING:
     from mle_review.engine.runner import Engine, _FileState, _Produced
     from mle_review.rules.base import Rule
 
-_CHUNKS_PER_JOB = 16
+# A worker that runs out of its own chunks takes another's, whose modules it must parse
+# again; at 32 chunks per worker that is about 20 modules a scan, against 75 at 16.
+_CHUNKS_PER_JOB = 32
 
 # (is ``from`` import, module, level, ((name, asname), ...), line, column, end line, end column)
 ImportSummary = tuple[bool, str | None, int, tuple[tuple[str, str | None], ...], int, int, int, int]
