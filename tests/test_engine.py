@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from mle_review.config import Config
-from mle_review.engine.context import ImportMap, ModuleContext, ProjectContext
+from mle_review.engine.context import ImportMap, ModuleContext, ProjectContext, _index_tree
 from mle_review.engine.notebook import load_notebook
 from mle_review.engine.runner import scan_paths
 from mle_review.rules.base import Registry, RegistryError, Rule, RuleDoc
@@ -214,3 +214,28 @@ def test_notebook_last_line_with_trailing_newline_maps_to_its_own_line() -> None
     for text in ("a = 1", "b = 2", "c = 3"):
         file_line, _cell = book.to_file_line(lines.index(text) + 1)
         assert f'"{text}\\n"' in raw_lines[file_line - 1]
+
+
+def test_the_node_index_holds_every_node_and_its_parent() -> None:
+    source = (
+        "import numpy as np\n"
+        "def f(df, k=2):\n"
+        "    out = df[['a', 'b']] * k + np.log1p(df['c'])\n"
+        "    return {'x': out, 'y': [1, 2.5, None]}\n"
+    )
+    tree = ast.parse(source)
+    by_type, parents = _index_tree(tree)
+    walked: dict[type[ast.AST], set[int]] = {}
+    expected_parents: dict[int, int] = {}
+    for node in ast.walk(tree):
+        walked.setdefault(type(node), set()).add(id(node))
+        for child in ast.iter_child_nodes(node):
+            expected_parents[id(child)] = id(node)
+    skipped = (ast.expr_context, ast.operator, ast.cmpop, ast.unaryop, ast.boolop)
+    for kind, ids in walked.items():
+        if not issubclass(kind, skipped):
+            assert {id(n) for n in by_type.get(kind, [])} == ids, kind.__name__
+    for child, parent in parents.items():
+        assert expected_parents[id(child)] == id(parent)
+    assert {id(n) for n in by_type[ast.Name]} <= {id(c) for c in parents}
+    assert len(parents) == sum(len(nodes) for nodes in by_type.values()) - 1  # all but the module

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import os
+import pickle
 import shutil
 import threading
 import time
@@ -179,6 +180,19 @@ def test_a_remote_module_answers_like_the_module_it_summarises() -> None:
     assert remote._tree is None  # nothing parsed until a rule needs the tree
     assert [type(n) for n in remote.nodes(ast.Call)] == [type(n) for n in original.nodes(ast.Call)]
     assert ast.dump(remote.tree) == ast.dump(original.tree)
+
+
+def test_a_chunk_of_summaries_survives_the_trip_and_the_parent_reads_only_its_sources() -> None:
+    module = _module("import numpy as np\nx = np.zeros(3)\n")
+    summaries: dict[int, sharded.ModuleSummary | str] = {
+        3: sharded.summarise(module, []),
+        4: "syntax error: invalid syntax (line 1)",
+    }
+    light, rest = sharded.encode_chunk(summaries)
+    assert sharded.decode_chunk((light, rest)) == summaries
+    sources, failures = pickle.loads(light)  # what the parent decodes
+    assert sources == {3: module.source}
+    assert failures == {4: "syntax error: invalid syntax (line 1)"}
 
 
 def test_a_rule_summary_is_computed_once_per_module() -> None:

@@ -142,3 +142,34 @@ def test_train_serve_skew_is_linear_on_a_large_repository(tmp_path: Path) -> Non
     assert [(f.path, f.line) for f in report.findings] == [("serve/copy.py", 4)]
     assert report.findings[0].related[0].path == "training/train_part0.py"
     assert elapsed < 60, elapsed
+
+
+def test_mlr404_leaves_unkeyed_only_bodies_without_two_transforms() -> None:
+    """The cheap line count that spares most bodies from keying never spares one
+    the serialiser would count two transforms in (so no unit can be lost)."""
+    from mle_review.rules import mlr404_train_serve_skew as skew
+
+    root = Path(__file__).resolve().parents[1]
+    trees = [
+        root / "tests" / "fixtures" / "rules",
+        root / "benchmarks" / "corpus",
+        root / "examples",
+    ]
+    cfg = Config()
+    spared = keyed = 0
+    for tree in trees:
+        engine = Engine(tree, cfg)
+        project, _errors, _states = engine.load_project(discover([tree], tree, cfg))
+        for module in project.modules:
+            norm = skew._Normaliser(module)
+            bodies = list(skew._bodies(module))
+            for (_c, body, _d), (_c2, _d2, keys) in zip(
+                bodies, skew._body_keys(module), strict=True
+            ):
+                if body and set(keys[0]) == {skew._DEAD}:
+                    spared += 1
+                    transforms = sum(norm.stmt(s).transforms for s in body)
+                    assert transforms < skew.MIN_TRANSFORMS, (module.path, body[0].lineno)
+                else:
+                    keyed += 1
+    assert spared > keyed > 50  # the filter does spare most bodies, and keys the rest
