@@ -11,7 +11,8 @@ coordinates:
    per-module facts rules ask for project-wide questions (``Rule.summarise``).
    So the workers finish loading together however fast each one runs.
 2. The exchange. Each worker sends its summaries to the parent, which passes
-   them on to the others unread. A module another worker parsed becomes a
+   them on to the others unread and itself decodes only the sources (for line
+   texts and suppressions in the report). A module another worker parsed becomes a
    ``RemoteModule``: what cross-file questions need is there at no cost, and
    its tree is parsed here only if a rule really follows a call into it, so
    no answer depends on who parsed what. While the others' summaries are on
@@ -25,7 +26,9 @@ coordinates:
 
 Notebooks and text files are few: every process loads them itself. A worker
 that dies costs time, not findings: the parent loads whatever nobody reported
-and runs the rules nobody reported on.
+and runs the rules nobody reported on. Workers run without the cyclic garbage
+collector and exit without freeing their heaps; the parent builds the report
+while they exit and reaps them after.
 """
 
 from __future__ import annotations
