@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from mle_review.config import Config
-from mle_review.engine.context import ImportMap, ModuleContext, ProjectContext, _index_tree
+from mle_review.engine.context import (
+    ImportMap,
+    ModuleContext,
+    ProjectContext,
+    _index_tree,
+    has_call_text,
+    has_word,
+)
 from mle_review.engine.notebook import load_notebook
 from mle_review.engine.runner import scan_paths
 from mle_review.rules.base import Registry, RegistryError, Rule, RuleDoc
@@ -239,3 +247,30 @@ def test_the_node_index_holds_every_node_and_its_parent() -> None:
         assert expected_parents[id(child)] == id(parent)
     assert {id(n) for n in by_type[ast.Name]} <= {id(c) for c in parents}
     assert len(parents) == sum(len(nodes) for nodes in by_type.values()) - 1  # all but the module
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "score",
+        "x.score(y)",
+        "my_score = 1",
+        "score_x",
+        "éscore",
+        "scoreé",
+        "a score b score_",
+        "f1score score1 (score)",
+        "",
+        "train_test_split(X)",
+        "train_test_split (X, y)",
+        "my_train_test_split(X)",
+        "from sklearn import train_test_split\nsplits = train_test_split\n",
+        "x=train_test_split\n(a)",
+        "ätrain_test_split(a)",
+    ],
+)
+def test_word_and_call_text_helpers_answer_as_the_regular_expressions_do(text: str) -> None:
+    assert has_word(text, "score") == bool(re.search(r"\bscore\b", text))
+    assert has_call_text(text, "train_test_split") == bool(
+        re.search(r"\btrain_test_split\s*\(", text)
+    )

@@ -149,11 +149,21 @@ _ML_IMPORTS = (
     "pytorch_lightning",
     "lightning",
 )
-_FIT_CALL = re.compile(
-    r"\.(fit|fit_transform|fit_resample|train)\s*\(|\btrain_test_split\s*\(|\.backward\s*\("
-)
-_EVAL_CALL = re.compile(
-    r"\b(accuracy_score|roc_auc_score|f1_score|precision_score|recall_score|classification_report|confusion_matrix|mean_squared_error|r2_score|log_loss|average_precision_score)\b"
+# A fit or training step: one of these method calls, or ``train_test_split(``.
+_FIT_CALL = re.compile(r"\.(?:fit|fit_transform|fit_resample|train|backward)\s*\(")
+# An evaluation: one of these metric names as a whole word.
+_EVAL_NAMES = (
+    "accuracy_score",
+    "roc_auc_score",
+    "f1_score",
+    "precision_score",
+    "recall_score",
+    "classification_report",
+    "confusion_matrix",
+    "mean_squared_error",
+    "r2_score",
+    "log_loss",
+    "average_precision_score",
 )
 
 # Literals every match of the patterns above contains: a substring test runs in C
@@ -171,6 +181,42 @@ _LAMBDA_HANDLER = re.compile(r"def\s+lambda_handler\s*\(|def\s+handler\s*\(\s*ev
 
 def _mentions_any(source: str, words: tuple[str, ...]) -> bool:
     return any(w in source for w in words)
+
+
+# A pattern that starts with ``\b`` has no literal prefix for ``re`` to scan for, so it is
+# tried at every position of a file: the two helpers below find the word with ``str.find``
+# and test only where it occurs (roles and prefilters ask this of every file).
+
+
+def _word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"  # what ``\w`` matches in a str pattern
+
+
+def has_word(text: str, word: str) -> bool:
+    """What ``re.search(rf"\b{word}\b", text)`` answers, for a word of word characters."""
+    end_of_text = len(text)
+    pos = text.find(word)
+    while pos >= 0:
+        end = pos + len(word)
+        if (pos == 0 or not _word_char(text[pos - 1])) and (
+            end == end_of_text or not _word_char(text[end])
+        ):
+            return True
+        pos = text.find(word, pos + 1)
+    return False
+
+
+_OPEN_PAREN = re.compile(r"\s*\(")
+
+
+def has_call_text(text: str, name: str) -> bool:
+    """What ``re.search(rf"\b{name}\\s*\\(", text)`` answers: ``name`` spelled as a call."""
+    pos = text.find(name)
+    while pos >= 0:
+        if (pos == 0 or not _word_char(text[pos - 1])) and _OPEN_PAREN.match(text, pos + len(name)):
+            return True
+        pos = text.find(name, pos + 1)
+    return False
 
 
 def detect_roles(
@@ -203,9 +249,17 @@ def detect_roles(
     if _EVAL_PATH.search(lower):
         roles.add(Role.EVALUATION)
     ml = imports is not None and imports.imports_any(*_ML_IMPORTS)
-    if ml and _mentions_any(source, _FIT_WORDS) and _FIT_CALL.search(source):
+    if (
+        ml
+        and _mentions_any(source, _FIT_WORDS)
+        and (_FIT_CALL.search(source) or has_call_text(source, "train_test_split"))
+    ):
         roles.add(Role.TRAINING)
-    if ml and _mentions_any(source, _EVAL_WORDS) and _EVAL_CALL.search(source):
+    if (
+        ml
+        and _mentions_any(source, _EVAL_WORDS)
+        and any(has_word(source, name) for name in _EVAL_NAMES)
+    ):
         roles.add(Role.EVALUATION)
     if path.endswith(".ipynb") and ml:
         roles.update({Role.TRAINING, Role.EVALUATION})

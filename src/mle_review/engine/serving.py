@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, NamedTuple, TypeVar, cast
 from mle_review.config import path_matches
 from mle_review.engine.astutil import SCOPE_TYPES as _NESTED
 from mle_review.engine.astutil import child_nodes, statement_list_fields, walk_scope
-from mle_review.engine.context import Role, dotted_name
+from mle_review.engine.context import Role, dotted_name, has_call_text
 
 if TYPE_CHECKING:
     from mle_review.engine.context import ModuleContext, ProjectContext
@@ -431,7 +431,7 @@ _FIT_CALL = re.compile(r"\.(fit|fit_transform|fit_resample|partial_fit)\s*\(|\.b
 _BATCH_PATH = re.compile(
     r"(^|/)(jobs?|batch|scoring)/|(^|/)[^/]*(batch|scor(e|ing)|predict|infer)[^/]*\.py$"
 )
-_PREDICT_CALL = re.compile(r"\.(predict|predict_proba|decision_function)\s*\(|\bspark_udf\s*\(")
+_PREDICT_CALL = re.compile(r"\.(?:predict|predict_proba|decision_function)\s*\(")  # or spark_udf(
 _WRITE_CALL = re.compile(
     r"\.(to_parquet|to_csv|to_sql|to_gbq|to_json|to_feather|write_parquet|write_csv|saveAsTable|insertInto)\s*\("
     r"|\.write\b|load_table_from_dataframe\s*\("
@@ -440,7 +440,7 @@ _WRITE_CALL = re.compile(
 
 # Literal text each pattern above needs (a cheap C substring test before the regex).
 _FIT_TEXT = (".fit", ".partial_fit", ".backward")
-_PREDICT_TEXT = (".predict", ".decision_function", "spark_udf")
+_PREDICT_TEXT = (".predict", ".decision_function")
 _WRITE_TEXT = (".to_", ".write", ".saveAsTable", ".insertInto", "load_table_from_dataframe")
 
 
@@ -473,8 +473,10 @@ def is_batch_job(ctx: ModuleContext) -> bool:
         if roles_configured(ctx) and Role.SERVING not in ctx.roles:
             return False
         source = ctx.source
-        if _search(_FIT_CALL, _FIT_TEXT, source) or not _search(
-            _PREDICT_CALL, _PREDICT_TEXT, source
+        if _search(_FIT_CALL, _FIT_TEXT, source):
+            return False
+        if not _search(_PREDICT_CALL, _PREDICT_TEXT, source) and not has_call_text(
+            source, "spark_udf"
         ):
             return False
         if not _search(_WRITE_CALL, _WRITE_TEXT, source):

@@ -115,23 +115,6 @@ def in_dirs(path: str, names: frozenset[str], project: ProjectContext | None = N
     return False
 
 
-_IDENTIFIER_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
-
-
-def has_identifier(source: str, word: str) -> bool:
-    """Does ``word`` occur in ASCII ``source`` as a whole identifier (what ``\\bword\\b``
-    finds)? Found with ``str.find``: a regex over a whole file costs far more."""
-    pos = source.find(word)
-    while pos >= 0:
-        end = pos + len(word)
-        if (pos == 0 or source[pos - 1] not in _IDENTIFIER_CHARS) and (
-            end == len(source) or source[end] not in _IDENTIFIER_CHARS
-        ):
-            return True
-        pos = source.find(word, pos + 1)
-    return False
-
-
 def root_name(node: ast.AST) -> str | None:
     """The variable a subscript/attribute/call chain starts from: ``df.loc[m, "a"]`` -> ``df``."""
     while True:

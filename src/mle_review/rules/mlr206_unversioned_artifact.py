@@ -10,11 +10,10 @@ from enum import Enum
 from pathlib import PurePosixPath
 
 from mle_review.engine.astutil import call_kwarg
-from mle_review.engine.context import ModuleContext, dotted_name
+from mle_review.engine.context import ModuleContext, dotted_name, has_word
 from mle_review.engine.serving import calls_named
 from mle_review.rules._pipeline_common import (
     exploratory_globs,
-    has_identifier,
     in_dirs,
     in_loop,
     mentions,
@@ -143,7 +142,7 @@ class UnversionedArtifact(Rule):
             if target.partition(".")[0] in _SAVE_PACKAGES
         }
         source = ctx.source
-        if source.isascii() and not any(has_identifier(source, word) for word in _SAVE_WORDS):
+        if source.isascii() and not any(has_word(source, word) for word in _SAVE_WORDS):
             return  # see _SAVE_WORDS
         if not save_locals and "save" not in source:
             return  # no such name and no `.save*` method: no call can be a save target

@@ -9,10 +9,9 @@ from functools import lru_cache
 from itertools import chain
 
 from mle_review.engine.astutil import call_kwarg
-from mle_review.engine.context import ModuleContext, ProjectContext, Role, dotted_name
+from mle_review.engine.context import ModuleContext, ProjectContext, Role, dotted_name, has_word
 from mle_review.rules._pipeline_common import (
     LatestMemo,
-    has_identifier,
     identifiers,
     scope_body,
     walk_order,
@@ -43,7 +42,6 @@ _NOT_METRIC = re.compile(
 # A finding needs one of these in the source: an accuracy name, `evaluate`, a `.score(...)` call,
 # cross_val_score, or a hand-computed `==` that is averaged or summed. Tested as plain substrings
 # (a regex alternation costs far more per character than a substring search).
-_SCORE_WORD = re.compile(r"\bscore\b")
 _AVERAGED = ("mean", "average", "sum", "count_nonzero")
 
 
@@ -54,7 +52,7 @@ def _may_measure_accuracy(ctx: ModuleContext) -> bool:
         return True
     if "ccuracy" in source or "evaluate" in source:
         return True
-    if "score" in source and ("cross_val_score" in source or _SCORE_WORD.search(source)):
+    if "score" in source and ("cross_val_score" in source or has_word(source, "score")):
         return True
     return "==" in source and any(word in source for word in _AVERAGED)
 
@@ -114,7 +112,7 @@ def _may_compute_accuracy(ctx: ModuleContext) -> bool:
         return True
     if "cross_val_score" in source:
         return True
-    if has_identifier(source, "score") and any(a.attr == "score" for a in ctx.nodes(ast.Attribute)):
+    if has_word(source, "score") and any(a.attr == "score" for a in ctx.nodes(ast.Attribute)):
         return True
     guards = source.count('__name__ == "__main__"') + source.count("__name__ == '__main__'")
     return source.count("==") > guards
