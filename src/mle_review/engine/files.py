@@ -66,7 +66,9 @@ def classify(name: str) -> FileKind | None:
 
 @dataclass(frozen=True)
 class Candidate:
-    abs_path: Path
+    # Discovery keeps the path as the str ``os.scandir`` gave: a Path per file cost
+    # half of discovery, which runs before any worker starts.
+    abs_path: str | Path
     rel_path: str
     kind: FileKind
 
@@ -156,33 +158,33 @@ def _walk(
         rel = prefix + entry.name
         if config.exclude and config.is_excluded(rel):
             continue
-        path = Path(entry.path)
-        if specs and _ignored(path, is_dir, specs):
+        if specs and _ignored(Path(entry.path), is_dir, specs):
             continue
         if is_dir:
-            yield from _walk(path, rel, config, specs, seen)
+            yield from _walk(Path(entry.path), rel, config, specs, seen)
             continue
         kind = classify(rel)
         if kind is None or rel in seen:
             continue
         seen.add(rel)
-        yield Candidate(path, rel, kind)
+        yield Candidate(entry.path, rel, kind)
 
 
 class ReadError(Exception):
     """One-line reason a file could not be analysed."""
 
 
-def read_text(path: Path, max_size: int) -> str:
+def read_text(path: str | Path, max_size: int) -> str:
     """Read a UTF-8 text file or raise ReadError saying why not."""
     try:
-        size = path.stat().st_size
+        size = os.stat(path).st_size
     except OSError as exc:
         raise ReadError(f"cannot read: {exc.strerror or exc}") from exc
     if size > max_size:
         raise ReadError(f"skipped: {size:,} bytes is larger than max-file-size ({max_size:,})")
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            data = handle.read()
     except OSError as exc:
         raise ReadError(f"cannot read: {exc.strerror or exc}") from exc
     return decode(data)

@@ -12,6 +12,7 @@ import ast
 import gc
 import hashlib
 import os
+import posixpath
 import time
 import warnings
 from collections import Counter
@@ -109,31 +110,32 @@ class Engine:
 
     def _collect_dependency_context(self, project: ProjectContext, cands: list[Candidate]) -> None:
         """Dependency pins and lock files from scanned files and from the folders above them."""
-        files: dict[str, Path] = {
+        files: dict[str, str | Path] = {
             c.rel_path: c.abs_path for c in cands if c.kind in (FileKind.DEPENDENCY, FileKind.LOCK)
         }
-        folders = {Path(c.rel_path).parent for c in cands}
-        extra: set[Path] = set()  # every folder from the scanned files up to the root
+        # Root-relative folders as strings ("" is the root): every worker runs this over
+        # every candidate, and a Path per candidate cost more than the rest of it.
+        folders = {posixpath.dirname(c.rel_path) for c in cands}
+        extra: set[str] = set()  # every folder from the scanned files up to the root
         for folder in folders:
-            cur = folder
-            while True:
-                extra.add(cur)
-                if cur == cur.parent or str(cur) in (".", ""):
+            while folder not in extra:
+                extra.add(folder)
+                if not folder:
                     break
-                cur = cur.parent
+                folder = posixpath.dirname(folder)
         for folder in extra:
             try:
-                entries = list(os.scandir(self.root / folder))
+                entries = list(os.scandir(self.root / folder if folder else self.root))
             except OSError:
                 continue  # not a folder (or unreadable): nothing to collect
-            prefix = "" if str(folder) in (".", "") else f"{folder.as_posix()}/"
+            prefix = f"{folder}/" if folder else ""
             for entry in entries:
                 # root-relative by joining names: resolving each entry was a
                 # tenth of the parse floor on a 1,200-file tree
                 rel = prefix + entry.name
                 kind = classify(rel)
                 if kind in (FileKind.DEPENDENCY, FileKind.LOCK) and entry.is_file():
-                    files.setdefault(rel, Path(entry.path))
+                    files.setdefault(rel, entry.path)
         for rel, path in files.items():
             parent = Path(rel).parent.as_posix()
             folder_key = "" if parent == "." else parent
