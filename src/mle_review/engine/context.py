@@ -339,26 +339,16 @@ def _index_tree(tree: ast.AST) -> tuple[dict[type[ast.AST], list[ast.AST]], dict
             fields = _child_fields(kind)
         for name in fields:
             value = getattr(node, name, None)
-            if value.__class__ is list_type:
-                for item in value:
-                    if isinstance(item, node_type):
-                        parents[item] = node
-                        child = item.__class__
-                        if child is name_type:
-                            add_name(item)
-                        elif child is constant_type:
-                            add_constant(item)
-                        else:
-                            push(item)
-            elif isinstance(value, node_type):
-                parents[value] = node
-                child = value.__class__
-                if child is name_type:
-                    add_name(value)
-                elif child is constant_type:
-                    add_constant(value)
-                else:
-                    push(value)
+            for item in value if value.__class__ is list_type else (value,):
+                if isinstance(item, node_type):
+                    parents[item] = node
+                    child = item.__class__
+                    if child is name_type:
+                        add_name(item)
+                    elif child is constant_type:
+                        add_constant(item)
+                    else:
+                        push(item)
     if not names:
         del by_type[ast.Name]
     if not constants:
