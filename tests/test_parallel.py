@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from mle_review.config import Config
-from mle_review.engine import parallel, sharded
+from mle_review.engine import parallel, runner, sharded
 from mle_review.engine.context import ImportMap, ModuleContext, ProjectContext, Role
 from mle_review.engine.files import discover
 from mle_review.engine.runner import Engine, scan_paths
@@ -312,3 +312,23 @@ def test_notebooks_are_analysed_by_the_workers_not_after_them(
     assert len(pids) == len(list(CORPUS.rglob("*.ipynb"))) > 0
     assert str(parent) not in pids
     assert report.findings
+
+
+@pytest.mark.parametrize("root", [FIXTURE_RULES, CORPUS])
+def test_findings_do_not_depend_on_the_order_files_are_reported_in(root: Path) -> None:
+    """What lets the parent build findings chunk by chunk as workers report them."""
+    engine = Engine(root, Config(jobs=1))
+    project, _errors, states = engine.load_project(discover([root], root, engine.config))
+    per_module, per_text, whole = engine._produce_all(project, timed=False)
+    in_order = engine.emit([*per_module, *per_text, whole], states)
+    for state in states.values():
+        state.fingerprints.clear()
+    shuffled = per_module[1::2] + per_module[0::2][::-1]
+    assert sorted(p[0] or "" for p in shuffled) == sorted(p[0] or "" for p in per_module)
+    emission = runner.Emission(engine, states)
+    emission.add(shuffled)
+    emission.add(per_text)
+    emission.add([whole])
+    findings, errors = emission.result()
+    assert [f.model_dump() for f in findings] == [f.model_dump() for f in in_order[0]]
+    assert errors == in_order[1]

@@ -86,16 +86,20 @@ def drain(
     chunks: Sequence[Sequence[int]],
     work: Callable[[int], R],
     out: dict[int, R],
+    done_with: Callable[[Sequence[int]], None] | None = None,
 ) -> None:
     """Take chunk numbers from each of ``queues`` in turn, each until it is empty, and do
-    ``work`` on every item of each chunk."""
+    ``work`` on every item of each chunk (then call ``done_with`` with the chunk's items)."""
     for queue in queues:
         while True:
             token = os.read(queue, TOKEN.size)
             if len(token) < TOKEN.size:
                 break
-            for item in chunks[TOKEN.unpack(token)[0]]:
+            chunk = chunks[TOKEN.unpack(token)[0]]
+            for item in chunk:
                 out[item] = work(item)
+            if done_with is not None:
+                done_with(chunk)
             # What a finished chunk leaves alive (its modules' indexes and cached facts)
             # stays until the scan ends: frozen, later collections need not walk it.
             gc.freeze()

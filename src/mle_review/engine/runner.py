@@ -34,7 +34,7 @@ from mle_review.engine.files import (
 )
 from mle_review.engine.notebook import NotebookError, load_notebook
 from mle_review.engine.parallel import effective_jobs, run_sharded
-from mle_review.engine.sharded import scan_sharded
+from mle_review.engine.sharded import reap, scan_sharded
 from mle_review.engine.suppress import Suppression, match, parse_suppressions
 from mle_review.models import (
     Confidence,
@@ -240,18 +240,9 @@ class Engine:
         rule_timings: dict[str, float] | None = None,
     ) -> tuple[list[Finding], list[FileError]]:
         """Findings from the rules' raw results, taken in the order given (modules, texts, project)."""
-        findings: list[Finding] = []
-        errors: list[FileError] = []
-        for path, results, spent in produced:
-            if timings is not None and path is not None:
-                timings[path] = timings.get(path, 0.0) + spent
-            for rule_index, result, seconds in results:
-                rule = self.rules[rule_index]
-                if rule_timings is not None:
-                    rule_timings[rule.id] = rule_timings.get(rule.id, 0.0) + seconds
-                self._emit(rule, result, path, states, findings, errors)
-        findings.sort(key=Finding.sort_key)
-        return findings, errors
+        emission = Emission(self, states, timings, rule_timings)
+        emission.add(produced)
+        return emission.result()
 
     def _produce_all(
         self, project: ProjectContext, timed: bool
@@ -422,6 +413,46 @@ class Engine:
         return issues
 
 
+class Emission:
+    """Findings built from the rules' raw results, file by file as the results come in.
+
+    The order files are added in does not change the report, as long as each
+    file's text and project-level results come after its module results (as
+    ``Engine.emit`` adds them): fingerprints count repeats within one file, and
+    findings are sorted at the end. So a parallel scan builds the findings of a
+    chunk as soon as a worker reports it, instead of all of them after the last.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        states: dict[str, _FileState],
+        timings: dict[str, float] | None = None,
+        rule_timings: dict[str, float] | None = None,
+    ) -> None:
+        self.engine = engine
+        self.states = states
+        self.timings = timings
+        self.rule_timings = rule_timings
+        self.findings: list[Finding] = []
+        self.errors: list[FileError] = []
+
+    def add(self, produced: Iterable[_Produced]) -> None:
+        engine, timings, rule_timings = self.engine, self.timings, self.rule_timings
+        for path, results, spent in produced:
+            if timings is not None and path is not None:
+                timings[path] = timings.get(path, 0.0) + spent
+            for rule_index, result, seconds in results:
+                rule = engine.rules[rule_index]
+                if rule_timings is not None:
+                    rule_timings[rule.id] = rule_timings.get(rule.id, 0.0) + seconds
+                engine._emit(rule, result, path, self.states, self.findings, self.errors)
+
+    def result(self) -> tuple[list[Finding], list[FileError]]:
+        self.findings.sort(key=Finding.sort_key)
+        return self.findings, self.errors
+
+
 def _no_clock() -> float:
     return 0.0
 
@@ -514,30 +545,30 @@ def scan_paths(
     candidates = list(discover(paths, root, config))
     modules = sum(1 for c in candidates if c.kind in (FileKind.PYTHON, FileKind.NOTEBOOK))
     jobs = effective_jobs(config.jobs, modules)
-    with gc_frozen():
-        if jobs > 1:
-            sharded = scan_sharded(engine, candidates, jobs)
-            project, errors, states = sharded.project, sharded.errors, sharded.states
-            try:
-                findings, rule_errors = engine.emit(
-                    [*sharded.per_module, *sharded.per_text, sharded.whole], states
-                )
-            finally:
-                sharded.reap()
-        else:
-            project, errors, states = engine.load_project(candidates)
-            findings, rule_errors = engine.run(project, states)
-        report = ScanReport(
-            findings=findings,
-            errors=sorted([*errors, *rule_errors], key=lambda e: e.path),
-            stats=Stats(
-                files_analyzed=len(states),
-                files_skipped=len(errors),
-                seconds=round(time.perf_counter() - started, 3),
-            ),
-            suppressions=Engine.suppression_issues(states, report_unused_ignores),
-        )
-        release(project)
+    exiting: list[int] = []  # worker processes, waited for once the report is built
+    try:
+        with gc_frozen():
+            if jobs > 1:
+                sharded = scan_sharded(engine, candidates, jobs)
+                project, errors, states = sharded.project, sharded.errors, sharded.states
+                findings, rule_errors = sharded.findings, sharded.rule_errors
+                exiting = sharded.exiting
+            else:
+                project, errors, states = engine.load_project(candidates)
+                findings, rule_errors = engine.run(project, states)
+            report = ScanReport(
+                findings=findings,
+                errors=sorted([*errors, *rule_errors], key=lambda e: e.path),
+                stats=Stats(
+                    files_analyzed=len(states),
+                    files_skipped=len(errors),
+                    seconds=round(time.perf_counter() - started, 3),
+                ),
+                suppressions=Engine.suppression_issues(states, report_unused_ignores),
+            )
+            release(project)
+    finally:
+        reap(exiting)
     return report
 
 
@@ -553,4 +584,4 @@ def release(project: ProjectContext) -> None:
     project.modules.clear()
 
 
-__all__ = ["Confidence", "Engine", "release", "scan_paths"]
+__all__ = ["Confidence", "Emission", "Engine", "release", "scan_paths"]

@@ -20,9 +20,10 @@ coordinates:
    modules (``Rule.precompute``).
 3. Rules. Each worker analyses the chunks it loaded, then takes chunks other
    workers have not reached yet. The first worker also runs the text-file and
-   project-level rules. Results travel back as plain hits; the parent builds
-   the findings in one fixed order, so the report is byte-identical to a
-   serial run's.
+   project-level rules. Results travel back as plain hits, chunk by chunk, and
+   the parent builds each chunk's findings while the workers go on
+   (``runner.Emission``): a file's findings never depend on other files', so
+   the report is byte-identical to a serial run's.
 
 Notebooks and text files are few: every process loads them itself. A worker
 that dies costs time, not findings: the parent loads whatever nobody reported
@@ -38,6 +39,7 @@ import contextlib
 import gc
 import os
 import pickle
+import select
 import sys
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -48,10 +50,10 @@ from mle_review.engine.context import ImportMap, ModuleContext, ProjectContext, 
 from mle_review.engine.files import Candidate, FileKind
 from mle_review.engine.parallel import TOKEN, drain, receive, receive_raw, send, token_queue
 from mle_review.engine.suppress import parse_suppressions
-from mle_review.models import FileError
+from mle_review.models import FileError, Finding
 
 if TYPE_CHECKING:
-    from mle_review.engine.runner import Engine, _FileState, _Produced
+    from mle_review.engine.runner import Emission, Engine, _FileState, _Produced
     from mle_review.rules.base import Rule
 
 # A worker that runs out of its own chunks takes another's, whose modules it must parse
@@ -250,18 +252,13 @@ def contiguous_chunks(sizes: Sequence[int], count: int) -> list[range]:
 @dataclass
 class ShardedResult:
     project: ProjectContext
-    errors: list[FileError]
+    errors: list[FileError]  # files that could not be loaded
     states: dict[str, _FileState]
-    per_module: list[_Produced]
-    per_text: list[_Produced]
-    whole: _Produced
+    findings: list[Finding]
+    rule_errors: list[FileError]  # rules that crashed
     # Workers that have reported and are exiting. A worker's exit frees its whole
-    # heap, which takes milliseconds; the report is built meanwhile, then ``reap``.
+    # heap, which takes milliseconds: the caller builds its report, then ``reap``s them.
     exiting: list[int] = field(default_factory=list)
-
-    def reap(self) -> None:
-        _reap(self.exiting)
-        self.exiting.clear()
 
 
 @dataclass
@@ -288,7 +285,7 @@ class _Plan:
 
 def scan_sharded(engine: Engine, candidates: list[Candidate], jobs: int) -> ShardedResult:
     """Load and run every rule over ``candidates`` in ``jobs`` worker processes (see module docs)."""
-    from mle_review.engine.runner import gc_paused
+    from mle_review.engine.runner import Emission, gc_paused
 
     # Dependency pins and lock files are collected by each worker (and here only if the
     # parent has to run rules itself), so the workers start loading at once.
@@ -315,7 +312,8 @@ def scan_sharded(engine: Engine, candidates: list[Candidate], jobs: int) -> Shar
 
     loader = _Loader(engine, project, candidates)
     produce = _module_work(engine, loader)
-    done: dict[int, _Produced] = {}
+    done: set[int] = set()  # modules whose results are in
+    emission: Emission | None = None
     whole: tuple[list[_Produced], _Produced] | None = None
     workers: list[_Worker] = []
     senders: list[threading.Thread] = []
@@ -359,42 +357,75 @@ def scan_sharded(engine: Engine, candidates: list[Candidate], jobs: int) -> Shar
             if not senders:
                 senders = _send_summaries(workers, payloads)
             loader.record(sources, failures, unread)
+            emission = Emission(engine, loader.states)
         finally:
             for thread in senders:
                 thread.join()  # before any pipe it writes to is closed
             for worker in workers:
                 worker.close_down()  # a worker still waiting for summaries gives up
-                results = receive(worker.up) if worker.summarised else None
-                os.close(worker.up)
-                if isinstance(results, tuple) and len(results) == 2:
-                    theirs, project_part = results
-                    for index, value in theirs.items():
-                        done.setdefault(index, value)
-                    if project_part is not None and whole is None:
-                        whole = project_part
+            whole = _collect(workers, emission, done)
+        assert emission is not None  # the barrier completed, or its exception went on up
         indices = loader.module_indices()
         if whole is None or any(i not in done for i in indices):
             engine._collect_dependency_context(project, candidates)
             loader.materialise()  # a worker died: its share is done here
         if whole is None:
             whole = _project_work(engine, project)
-        per_module = [done[i] if i in done else produce(i) for i in indices]
+        emission.add(produce(i) for i in indices if i not in done)
         per_text, per_project = whole
+        emission.add(per_text)  # after the modules: a notebook's text results follow its own
+        emission.add([per_project])
+        findings, rule_errors = emission.result()
     except BaseException:
-        _reap([worker.pid for worker in workers])
+        reap([worker.pid for worker in workers])
         raise
     return ShardedResult(
         project,
         loader.errors,
         loader.states,
-        per_module,
-        per_text,
-        per_project,
+        findings,
+        rule_errors,
         [worker.pid for worker in workers],
     )
 
 
-def _reap(pids: list[int]) -> None:
+def _collect(
+    workers: list[_Worker], emission: Emission | None, done: set[int]
+) -> tuple[list[_Produced], _Produced] | None:
+    """Read every worker's results until each has finished (or died), building the findings
+    of each chunk as it arrives; return the project-level results if a worker sent them.
+
+    A module's results are taken from whoever reports them first. Without ``emission``
+    (the exchange failed) the results are only read, so the workers can finish.
+    """
+    whole: tuple[list[_Produced], _Produced] | None = None
+    reading: dict[int, _Worker] = {}
+    for worker in workers:
+        if worker.summarised:
+            reading[worker.up] = worker
+        else:
+            os.close(worker.up)
+    while reading:
+        ready, _w, _x = select.select(list(reading), [], [])
+        for fd in ready:
+            message = receive(fd)
+            if not (isinstance(message, tuple) and len(message) == 2):
+                os.close(fd)  # finished (or died): what it did not report is redone here
+                del reading[fd]
+                continue
+            kind, body = message
+            if kind == "modules":
+                fresh = [(index, produced) for index, produced in body.items() if index not in done]
+                done.update(index for index, _p in fresh)
+                if emission is not None:
+                    emission.add(produced for _i, produced in fresh)
+            elif kind == "project" and whole is None:
+                whole = body
+    return whole
+
+
+def reap(pids: list[int]) -> None:
+    """Wait for worker processes that have exited or are exiting."""
     for pid in pids:
         with contextlib.suppress(ChildProcessError):
             os.waitpid(pid, 0)
@@ -535,16 +566,16 @@ def _worker(loader: _Loader, plan: _Plan, k: int, up: int, down: int) -> None:
                 summaries.update(decode_chunk(chunk))
         loader.adopt(summaries)
         done: dict[int, Any] = {}
-        project_part = None
-        try:
-            with gc_frozen():
-                if k == 0:
-                    project_part = _project_work(loader.engine, loader.project)
-                others = [q for n, q in enumerate(plan.rule_queues) if n != k]
-                queues = [plan.rule_queues[k], plan.notebook_queue, *others]
-                drain(queues, plan.chunks, _module_work(loader.engine, loader), done)
-        finally:
-            send(up, (done, project_part))
+
+        def report(chunk: Sequence[int]) -> None:  # the parent builds findings meanwhile
+            send(up, ("modules", {index: done[index] for index in chunk}))
+
+        with gc_frozen():
+            if k == 0:
+                send(up, ("project", _project_work(loader.engine, loader.project)))
+            others = [q for n, q in enumerate(plan.rule_queues) if n != k]
+            queues = [plan.rule_queues[k], plan.notebook_queue, *others]
+            drain(queues, plan.chunks, _module_work(loader.engine, loader), done, report)
         status = 0
     except BaseException:
         status = 1
