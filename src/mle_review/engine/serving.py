@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, NamedTuple, TypeVar, cast
 from mle_review.config import path_matches
 from mle_review.engine.astutil import SCOPE_TYPES as _NESTED
 from mle_review.engine.astutil import child_nodes, statement_list_fields, walk_scope
-from mle_review.engine.context import Role, dotted_name, has_call_text
+from mle_review.engine.context import Role, dotted_name, has_call_text, has_word
 
 if TYPE_CHECKING:
     from mle_review.engine.context import ModuleContext, ProjectContext
@@ -138,22 +138,7 @@ def may_name(ctx: ModuleContext, names: Iterable[str]) -> bool:
     comments and strings pass too; this is a cheap prefilter, not a parser.
     """
     source = ctx.source
-    if not source.isascii():
-        return True
-    size = len(source)
-    for name in names:
-        start = source.find(name)
-        while start != -1:
-            end = start + len(name)
-            if (start == 0 or source[start - 1] not in _WORD_CHARS) and (
-                end == size or source[end] not in _WORD_CHARS
-            ):
-                return True
-            start = source.find(name, start + 1)
-    return False
-
-
-_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+    return not source.isascii() or any(has_word(source, name) for name in names)
 
 
 def _call_tails(ctx: ModuleContext) -> dict[str, list[int]]:
