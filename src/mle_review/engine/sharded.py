@@ -399,10 +399,10 @@ def _collect(
     (the exchange failed) the results are only read, so the workers can finish.
     """
     whole: tuple[list[_Produced], _Produced] | None = None
-    reading: dict[int, _Worker] = {}
+    reading: set[int] = set()
     for worker in workers:
         if worker.summarised:
-            reading[worker.up] = worker
+            reading.add(worker.up)
         else:
             os.close(worker.up)
     while reading:
@@ -411,7 +411,7 @@ def _collect(
             message = receive(fd)
             if not (isinstance(message, tuple) and len(message) == 2):
                 os.close(fd)  # finished (or died): what it did not report is redone here
-                del reading[fd]
+                reading.discard(fd)
                 continue
             kind, body = message
             if kind == "modules":
@@ -514,26 +514,23 @@ def _module_work(engine: Engine, loader: _Loader) -> Callable[[int], _Produced]:
 
 def _worker(loader: _Loader, plan: _Plan, k: int, up: int, down: int) -> None:
     """Body of a worker process: load, swap summaries, analyse, report, exit."""
-    from mle_review.engine.runner import gc_frozen, gc_paused
-
     status = 1
     try:
         # A worker lives for one scan and exits without freeing its heap, and what it
         # discards while analysing is freed by reference counting: the collector cost a
-        # fortieth of its time and freed too little to change its peak memory.
+        # fortieth of its time and freed too little to change its peak memory. (So none
+        # of the engine's pausing and freezing of the collector is needed in here.)
         gc.disable()
         mine: list[int] = []
         chunks: list[_Chunk] = []
         loader.engine._collect_dependency_context(loader.project, plan.candidates)
-        with gc_paused():
-            loader.load_shared()
+        loader.load_shared()
         while True:
             token = os.read(plan.load_queue, TOKEN.size)
             if len(token) < TOKEN.size:
                 break
             number = TOKEN.unpack(token)[0]
-            with gc_paused():
-                loader.load(plan.chunks[number])
+            loader.load(plan.chunks[number])
             # Summarised and pickled chunk by chunk, inside the shared queue's balancing.
             chunks.append(encode_chunk(loader.summaries(plan.chunks[number])))
             mine.append(number)
@@ -545,17 +542,16 @@ def _worker(loader: _Loader, plan: _Plan, k: int, up: int, down: int) -> None:
         send(up, chunks)
         # Until the other workers' summaries arrive, do the analysis that needs nothing else.
         precomputing = [r for r in loader.engine.rules if r.precomputes]
-        with gc_frozen():
-            for number in mine:
-                for index in plan.chunks[number]:
-                    module = loader.modules.get(index)
-                    if module is None:
+        for number in mine:
+            for index in plan.chunks[number]:
+                module = loader.modules.get(index)
+                if module is None:
+                    continue
+                for rule in precomputing:
+                    try:
+                        rule.precompute(module)
+                    except Exception:  # its check fails the same way, and says so
                         continue
-                    for rule in precomputing:
-                        try:
-                            rule.precompute(module)
-                        except Exception:  # its check fails the same way, and says so
-                            continue
         others = receive(down)
         os.close(down)
         if not isinstance(others, list):
@@ -570,12 +566,11 @@ def _worker(loader: _Loader, plan: _Plan, k: int, up: int, down: int) -> None:
         def report(chunk: Sequence[int]) -> None:  # the parent builds findings meanwhile
             send(up, ("modules", {index: done[index] for index in chunk}))
 
-        with gc_frozen():
-            if k == 0:
-                send(up, ("project", _project_work(loader.engine, loader.project)))
-            others = [q for n, q in enumerate(plan.rule_queues) if n != k]
-            queues = [plan.rule_queues[k], plan.notebook_queue, *others]
-            drain(queues, plan.chunks, _module_work(loader.engine, loader), done, report)
+        if k == 0:
+            send(up, ("project", _project_work(loader.engine, loader.project)))
+        others = [q for n, q in enumerate(plan.rule_queues) if n != k]
+        queues = [plan.rule_queues[k], plan.notebook_queue, *others]
+        drain(queues, plan.chunks, _module_work(loader.engine, loader), done, report)
         status = 0
     except BaseException:
         status = 1
