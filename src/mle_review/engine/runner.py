@@ -138,9 +138,8 @@ class Engine:
                 if kind in (FileKind.DEPENDENCY, FileKind.LOCK) and entry.is_file():
                     files.setdefault(rel, entry.path)
         for rel, path in files.items():
-            parent = Path(rel).parent.as_posix()
-            folder_key = "" if parent == "." else parent
-            name = Path(rel).name
+            folder_key = posixpath.dirname(rel)  # "" for the root, as above
+            name = posixpath.basename(rel)
             if name in LOCK_FILES:
                 project.lock_dirs.add(folder_key)
             try:
