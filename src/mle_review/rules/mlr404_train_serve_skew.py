@@ -6,7 +6,7 @@ import ast
 import builtins
 import hashlib
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from mle_review.engine.context import ModuleContext, ProjectContext
@@ -340,38 +340,22 @@ _BLOCK_KINDS: tuple[type[ast.stmt], ...] = (
 )
 
 
-_Outline = tuple[object, ...]
-
-
-def _outline(node: ast.stmt) -> _Outline:
-    """A cheap summary that equal shapes share: the statement's class and its direct children's
-    classes (or scalar values), field by field as ``_Normaliser`` serialises them.
-
-    The serialisation names every node's class and delimits every list, so two statements
-    with the same shape always have the same outline; comparing outlines first lets
-    training code skip serialising statements that cannot match any serving code.
-    """
-    return _field_parts(node, type(node), type)
-
-
-def _field_parts(
-    node: ast.AST, kind: type[ast.AST], child: Callable[[ast.AST], object]
-) -> _Outline:
-    """``kind`` and, field by field, each child node reduced by ``child`` (scalars kept)."""
+def _outline(node: ast.AST, kind: type[ast.AST]) -> tuple[object, ...]:
+    """``kind`` and, field by field, each child node's class (scalars kept)."""
     parts: list[object] = [kind]
     for name in _fields(kind):
         value = getattr(node, name, None)
         if isinstance(value, list):
-            parts.append(tuple(child(v) if isinstance(v, ast.AST) else v for v in value))
+            parts.append(tuple(type(v) if isinstance(v, ast.AST) else v for v in value))
         elif isinstance(value, ast.AST):
-            parts.append(child(value))
+            parts.append(type(value))
         else:
             parts.append(value)
     return tuple(parts)
 
 
 def _summary(node: ast.AST) -> object:
-    """A child's part of the finer outline: its class and its own children's classes.
+    """A child's part of the finest statement key: its class and its own children's classes.
 
     Names, arguments and constants are reduced to their class and attributes to their
     attribute name, since the serialisation abstracts or drops the rest of them.
@@ -381,12 +365,7 @@ def _summary(node: ast.AST) -> object:
         return kind
     if kind is ast.Attribute:
         return kind, node.attr  # type: ignore[attr-defined]
-    return _field_parts(node, kind, type)
-
-
-def _fine_outline(node: ast.stmt) -> _Outline:
-    """``_outline`` one level deeper: each child's class is replaced by its ``_summary``."""
-    return _field_parts(node, type(node), _summary)
+    return _outline(node, kind)
 
 
 # One statement list of a module (see ``_bodies``): container, the list's position among
@@ -395,16 +374,22 @@ _Body = tuple[str, int, list[int], int]
 # A module's summary: per body, container, ``def`` line and its statements' keys at each level.
 _BodyKeys = tuple[str, int, tuple[tuple[int, ...], ...]]
 _DEAD = -1  # the key of a statement that can no longer be part of a match (no hash() is -1)
-# Ever finer statement keys that equal shapes share: code is filtered on each in turn,
-# and only statements still in a candidate unit on both sides at the finest level are
-# serialised. Keys are the hashes of these values: equal shapes hash alike in every
-# worker process (they are forked, so they share classes and the string hash seed), and
-# a collision only makes a span a candidate; the serialised shapes decide a match.
-_KEY_LEVELS: tuple[Callable[[ast.stmt], object], ...] = (type, _outline, _fine_outline)
+_KEY_LEVELS = 3  # what ``_statement_keys`` returns per statement
 
 
 def _statement_keys(stmt: ast.stmt) -> tuple[int, int, int]:
-    """``hash`` of each of ``_KEY_LEVELS`` for one statement, its fields read once."""
+    """Ever finer keys that equal shapes share, its fields read once: the hashes of the
+    statement's class; of its outline (the class and, field by field as ``_Normaliser``
+    serialises them, its direct children's classes or scalar values); and of its outline one
+    level deeper (each child's class replaced by its ``_summary``).
+
+    The serialisation names every node's class and delimits every list, so statements of
+    the same shape have the same keys at every level. Code is filtered on each level in
+    turn, and only statements still in a candidate unit on both sides at the finest level
+    are serialised. Equal shapes hash alike in every worker process (they are forked, so
+    they share classes and the string hash seed), and a collision only makes a span a
+    candidate; the serialised shapes decide a match.
+    """
     kind = type(stmt)
     coarse: list[object] = [kind]
     fine: list[object] = [kind]
@@ -550,7 +535,7 @@ def _matchable(
         [(c, i, [], d) for i, (c, d, _k) in enumerate(summary)] for summary in training
     ]
     wanted: set[tuple[int, ...]] | None = None
-    for level in range(len(_KEY_LEVELS)):
+    for level in range(_KEY_LEVELS):
         serving_bodies = [
             _rekeyed(b, wanted, summary, level)
             for b, summary in zip(serving_bodies, serving, strict=True)
